@@ -1,0 +1,8 @@
+"""The config package doubles as the home of shared helpers (parsing, formatting, templates tags)."""
+
+from django.apps import AppConfig
+
+
+class ConfigConfig(AppConfig):
+    name = "config"
+    verbose_name = "Jangkau"

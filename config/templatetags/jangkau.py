@@ -1,0 +1,10 @@
+"""Template filters for Indonesian formatting: {{ n|angka }}, {{ p|persen }}, {{ m|rupiah }}."""
+
+from django import template
+
+from config.formatting import format_number, format_percent, format_rupiah
+
+register = template.Library()
+register.filter("angka", format_number)
+register.filter("persen", format_percent)
+register.filter("rupiah", format_rupiah)

@@ -1,0 +1,59 @@
+"""Shared fixtures: offices, cities and one user per role, in and out of scope."""
+
+import pytest
+
+from regions.models import City, Office, Province
+from regions.reference import load_reference_regions
+from regions.services import user_create
+
+PASSWORD = "Sandi-Uji-2025!"
+
+
+@pytest.fixture
+def reference_regions(db):
+    """The 514 regencies/cities; transactional tests flush them, so this puts them back."""
+    load_reference_regions(Province, City)
+
+
+@pytest.fixture
+def offices(reference_regions):
+    """Kanwil K1 with branch SKW (Singkawang, Sambas) and PNK (Pontianak); kanwil K2 with BPN (Balikpapan)."""
+    k1 = Office.objects.create(code="K1", name="Kanwil Kalimantan", kind=Office.Kind.KANWIL)
+    k2 = Office.objects.create(code="K2", name="Kanwil Lain", kind=Office.Kind.KANWIL)
+    skw = Office.objects.create(code="SKW", name="Cabang Singkawang", kind=Office.Kind.CABANG, parent=k1)
+    skw.cities.set(["61.72", "61.01"])
+    pnk = Office.objects.create(code="PNK", name="Cabang Pontianak", kind=Office.Kind.CABANG, parent=k1)
+    pnk.cities.set(["61.71"])
+    bpn = Office.objects.create(code="BPN", name="Cabang Balikpapan", kind=Office.Kind.CABANG, parent=k2)
+    bpn.cities.set(["64.71"])
+    return {"K1": k1, "K2": k2, "SKW": skw, "PNK": pnk, "BPN": bpn}
+
+
+@pytest.fixture
+def users(offices):
+    """admin; regional K1; branch SKW and PNK; official of Singkawang."""
+    specs = {
+        "admin": ("admin", None),
+        "regional": ("regional", "K1"),
+        "branch": ("branch", "SKW"),
+        "other_branch": ("branch", "PNK"),
+        "official": ("official", "61.72"),
+    }
+    return {
+        key: user_create(username=key, role=role, scope_code=scope, password=PASSWORD)[0] for key, (role, scope) in specs.items()
+    }
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 stays the production hasher; tests that log in do not need its cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

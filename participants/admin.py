@@ -1,0 +1,55 @@
+"""Admin back office for employers and workers, scoped to the user's regions."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.formatting import format_rupiah
+from participants.models import Employer, Worker
+from participants.selectors import active_on, employers_for, workers_for
+from regions.admin import OfficeFilter, ProvinceFilter, ScopedAdmin
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("status kepesertaan")
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Aktif hari ini")), ("no", _("Tidak aktif"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "yes":
+            return queryset.filter(active_on(today))
+        if self.value() == "no":
+            return queryset.exclude(active_on(today))
+        return queryset
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    scope_selector = employers_for
+    list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
+    list_filter = [ProvinceFilter, OfficeFilter, "sector"]
+    list_select_related = ["city", "branch"]
+    search_fields = ["=npp", "name"]
+    autocomplete_fields = ["city", "branch"]
+
+
+@admin.register(Worker)
+class WorkerAdmin(ScopedAdmin):
+    scope_selector = workers_for
+    choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
+    list_display = ["nik", "name", "segment", "city", "employer", "wage_display", "member_since", "member_until"]
+    list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter]
+    list_select_related = ["city", "employer"]
+    search_fields = ["=nik", "=kpj", "name", "=employer__npp"]
+    autocomplete_fields = ["city", "employer"]
+    fieldsets = [
+        (None, {"fields": ["nik", "kpj", "name", "birth_date", "sex"]}),
+        (_("Kepesertaan"), {"fields": ["segment", "city", "employer", "wage", "member_since", "member_until", "programs"]}),
+    ]
+
+    @admin.display(description=_("upah"), ordering="wage")
+    def wage_display(self, worker):
+        return format_rupiah(worker.wage)

@@ -1,0 +1,116 @@
+"""Employers, workers and their membership: the UCJ numerator."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from participants.validators import validate_kpj, validate_nik
+from regions.models import City, Office
+
+
+class Segment(models.TextChoices):
+    PU = "PU", _("Penerima Upah (PU)")
+    BPU = "BPU", _("Bukan Penerima Upah (BPU)")
+    JAKON = "JAKON", _("Jasa Konstruksi (Jakon)")
+    PMI = "PMI", _("Pekerja Migran Indonesia (PMI)")
+
+
+# Segments counted as PU in UCJ figures (DOMAIN.md: PU includes PMI, and Jakon sits with wage earners).
+PU_GROUP_SEGMENTS = (Segment.PU, Segment.PMI, Segment.JAKON)
+EMPLOYER_REQUIRED_SEGMENTS = (Segment.PU,)
+EMPLOYER_FORBIDDEN_SEGMENTS = (Segment.BPU,)
+
+PROGRAMS = ("JKK", "JKM", "JHT", "JP", "JKP")
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+def validate_programs(value):
+    unknown = [code for code in value.split() if code not in PROGRAMS]
+    if unknown:
+        raise ValidationError(
+            _("Program tidak dikenal: %(codes)s. Pilihan: %(choices)s.")
+            % {"codes": ", ".join(unknown), "choices": " ".join(PROGRAMS)}
+        )
+
+
+class Employer(models.Model):
+    npp = models.CharField(_("NPP"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="employers", verbose_name=_("kabupaten/kota"))
+    branch = models.ForeignKey(
+        Office,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employers",
+        verbose_name=_("kantor cabang"),
+        limit_choices_to={"kind": Office.Kind.CABANG},
+    )
+    sector = models.CharField(_("sektor"), max_length=100, blank=True)
+    registered_on = models.DateField(_("tanggal terdaftar"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["npp"]
+        verbose_name = _("pemberi kerja")
+        verbose_name_plural = _("pemberi kerja")
+
+    def __str__(self):
+        return f"{self.npp} {self.name}"
+
+
+class Worker(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    kpj = models.CharField(_("nomor KPJ"), max_length=11, blank=True, validators=[validate_kpj])
+    name = models.CharField(_("nama"), max_length=200)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    segment = models.CharField(_("segmen"), max_length=5, choices=Segment.choices)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="workers", verbose_name=_("kabupaten/kota"))
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="workers", verbose_name=_("pemberi kerja")
+    )
+    wage = models.BigIntegerField(_("upah per bulan (Rp)"), null=True, blank=True)
+    member_since = models.DateField(_("peserta sejak"))
+    member_until = models.DateField(_("peserta sampai"), null=True, blank=True, help_text=_("Kosong bila masih aktif."))
+    programs = models.CharField(
+        _("program"), max_length=30, blank=True, validators=[validate_programs], help_text=" ".join(PROGRAMS)
+    )
+
+    class Meta:
+        ordering = ["nik"]
+        verbose_name = _("pekerja")
+        verbose_name_plural = _("pekerja")
+        indexes = [models.Index(fields=["city", "segment"], name="worker_city_segment")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member_until__isnull=True) | Q(member_until__gte=F("member_since")),
+                name="worker_membership_dates",
+                violation_error_message=_("Tanggal akhir kepesertaan tidak boleh sebelum tanggal mulai."),
+            ),
+            models.CheckConstraint(
+                condition=Q(wage__isnull=True) | Q(wage__gte=0),
+                name="worker_wage_not_negative",
+                violation_error_message=_("Upah tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nik} {self.name}"
+
+    def clean(self):
+        errors = {}
+        if self.segment in EMPLOYER_REQUIRED_SEGMENTS and not self.employer_id:
+            errors["employer"] = _("Peserta PU wajib memiliki pemberi kerja (NPP).")
+        if self.segment in EMPLOYER_FORBIDDEN_SEGMENTS and self.employer_id:
+            errors["employer"] = _("Peserta BPU tidak memiliki pemberi kerja.")
+        if self.member_since and self.member_until and self.member_until < self.member_since:
+            errors["member_until"] = _("Tanggal akhir kepesertaan tidak boleh sebelum tanggal mulai.")
+        if self.wage is not None and self.wage < 0:
+            errors["wage"] = _("Upah tidak boleh negatif.")
+        if errors:
+            raise ValidationError(errors)

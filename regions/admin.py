@@ -1,0 +1,153 @@
+"""Admin back office for regions and offices, and the scoping base class every scoped admin uses."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from config.formatting import format_rupiah
+from regions.models import Access, City, MinimumWage, Office, Province, WorkforceEstimate
+from regions.selectors import cities_for, offices_for
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose rows and foreign-key choices come from the scoping selectors.
+
+    ``scope_selector`` returns the rows a user may see; ``choice_selectors`` maps a foreign-key
+    field name to the selector of its target, so nobody can pick a city or employer out of scope.
+    """
+
+    scope_selector = None
+    choice_selectors = {"city": cities_for, "branch": offices_for, "office": offices_for}
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        queryset = type(self).scope_selector(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        selector = self.choice_selectors.get(db_field.name)
+        if selector is not None:
+            kwargs["queryset"] = selector(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    """Province filter listing only the provinces in the user's scope."""
+
+    title = _("provinsi")
+    parameter_name = "province"
+    province_lookup = "city__province_id"
+
+    def lookups(self, request, model_admin):
+        provinces = cities_for(request.user).values_list("province__code", "province__name").distinct()
+        return sorted(set(provinces))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.province_lookup: self.value()})
+        return queryset
+
+
+class OfficeFilter(admin.SimpleListFilter):
+    """Branch office filter: the rows of the cities a cabang serves."""
+
+    title = _("kantor cabang")
+    parameter_name = "office"
+
+    def lookups(self, request, model_admin):
+        return [(o.code, str(o)) for o in offices_for(request.user).filter(kind=Office.Kind.CABANG)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(city__offices__code=self.value()).distinct()
+        return queryset
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class CityProvinceFilter(ProvinceFilter):
+    province_lookup = "province_id"
+
+
+@admin.register(City)
+class CityAdmin(ScopedAdmin):
+    scope_selector = cities_for
+    list_display = ["code", "name", "kind", "province"]
+    list_filter = ["kind", CityProvinceFilter]
+    list_select_related = ["province"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Office)
+class OfficeAdmin(ScopedAdmin):
+    scope_selector = offices_for
+    list_display = ["code", "name", "kind", "parent", "city_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["cities"]
+    choice_selectors = {"parent": offices_for}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(city_total=Count("cities"))
+
+    @admin.display(description=_("jumlah kab/kota"), ordering="city_total")
+    def city_count(self, office):
+        return office.city_total
+
+
+@admin.register(MinimumWage)
+class MinimumWageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "year", "amount_display"]
+    list_filter = ["year"]
+    list_select_related = ["province", "city"]
+    autocomplete_fields = ["province", "city"]
+    search_fields = ["city__name", "province__name", "city__code", "province__code"]
+
+    @admin.display(description=_("jumlah"), ordering="amount")
+    def amount_display(self, wage):
+        return format_rupiah(wage.amount)
+
+
+@admin.register(WorkforceEstimate)
+class WorkforceEstimateAdmin(ScopedAdmin):
+    @staticmethod
+    def scope_selector(user):
+        return WorkforceEstimate.objects.filter(city__in=cities_for(user).values("code"))
+
+    list_display = ["city", "year", "potential_pu", "potential_bpu", "target_percent", "source"]
+    list_filter = ["year", ProvinceFilter]
+    list_select_related = ["city"]
+    search_fields = ["city__name", "=city__code"]
+    autocomplete_fields = ["city"]
+
+
+class AccessInline(admin.StackedInline):
+    model = Access
+    can_delete = False
+    autocomplete_fields = ["office", "city"]
+    verbose_name_plural = _("peran dan cakupan")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class JangkauUserAdmin(UserAdmin):
+    inlines = [AccessInline]
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_select_related = ["access"]
+
+    @admin.display(description=_("peran"))
+    def role(self, user):
+        access = getattr(user, "access", None)
+        return access.get_role_display() if access else "-"
