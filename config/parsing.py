@@ -1,0 +1,125 @@
+"""Parsing of values as Indonesian spreadsheets write them: `3.500.000`, `Rp 3.500.000,00`, `15/08/1995`.
+
+Every parser takes a raw cell (text from CSV, or an int/float/date from XLSX) and returns the value or
+raises ParseError with a message in Bahasa Indonesia. An empty cell is None.
+"""
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+
+class ParseError(ValueError):
+    pass
+
+
+def cached(parse, limit=200_000):
+    """Memoises a parser on text cells: most columns repeat a few values (segments, dates, wages)."""
+    memory = {}
+
+    def parse_cached(value):
+        if value.__class__ is not str:
+            return parse(value)
+        try:
+            return memory[value]
+        except KeyError:
+            result = parse(value)
+            if len(memory) < limit:
+                memory[value] = result
+            return result
+
+    return parse_cached
+
+
+_CURRENCY = re.compile(r"^\s*(rp\.?|idr)\s*", re.IGNORECASE)
+_NUMBER_CHARS = re.compile(r"^-?[0-9.,]+$")
+_THOUSANDS_DOT = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+$")
+_THOUSANDS_COMMA = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
+
+
+def text(value):
+    if value.__class__ is str:
+        return value.strip() or None
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    return result or None
+
+
+def decimal(value):
+    """Indonesian first: `.` groups thousands and `,` marks decimals; `3,500,000.50` is read too."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ParseError(_("Bukan angka: %(value)s.") % {"value": value})
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    raw = _CURRENCY.sub("", str(value)).replace(" ", "").replace("\u00a0", "")
+    if raw == "":
+        return None
+    if not _NUMBER_CHARS.match(raw):
+        raise ParseError(_("Bukan angka: %(value)s.") % {"value": str(value).strip()})
+    if "," in raw and "." in raw:
+        indonesian = raw.rfind(",") > raw.rfind(".")  # 3.500.000,00 rather than 3,500,000.00
+        raw = raw.replace(".", "").replace(",", ".") if indonesian else raw.replace(",", "")
+    elif "," in raw:
+        raw = raw.replace(",", "") if _THOUSANDS_COMMA.match(raw) and raw.count(",") > 1 else raw.replace(",", ".")
+    elif "." in raw and (_THOUSANDS_DOT.match(raw)):
+        raw = raw.replace(".", "")  # 3.500.000 or 3.500 (Indonesian thousands)
+    try:
+        return Decimal(raw)
+    except InvalidOperation as error:
+        raise ParseError(_("Bukan angka: %(value)s.") % {"value": str(value).strip()}) from error
+
+
+def integer(value):
+    """A whole number, e.g. a count or a year; `73.236` is 73236."""
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return int(value)
+    number = decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ParseError(_("Harus bilangan bulat: %(value)s.") % {"value": value})
+    return int(number)
+
+
+def rupiah(value):
+    """Whole rupiah; cents are rounded half-up (`Rp 3.500.000,00` is 3500000)."""
+    if value.__class__ is str and value.isascii() and value.isdigit():
+        return int(value)
+    number = decimal(value)
+    if number is None:
+        return None
+    return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def date(value):
+    """YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, or an XLSX date cell."""
+    if value.__class__ is str and len(value) == 10 and value[4] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+            return dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:]))
+        if len(raw) >= 8 and raw[-5] in "/-" and raw.count(raw[-5]) == 2:
+            day, month, year = raw.split(raw[-5])
+            return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        pass
+    raise ParseError(_("Tanggal tidak valid: %(value)s (pakai YYYY-MM-DD atau DD/MM/YYYY).") % {"value": raw})

@@ -1,0 +1,273 @@
+"""Import kinds: the small, uniform extension point of the import pipeline.
+
+A kind names its columns (English and Indonesian header names, a parser each), how a parsed row becomes
+a database record, and how records are written. Apps declare kinds in an `import_kinds` module and call
+`register()`; the pipeline does the rest (reading, parsing, duplicates, scope, counts, rejected rows).
+"""
+
+import datetime as dt
+import functools
+import operator
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.parsing import ParseError
+
+registry = {}
+
+
+def in_condition(column, values):
+    """`column IN (...)` for a chunk of keys: one array parameter on PostgreSQL, a list elsewhere."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _to_date(value):
+    return value if value is None or value.__class__ is dt.date else dt.date.fromisoformat(str(value)[:10])
+
+
+def _to_decimal(value):
+    return value if value is None or value.__class__ is Decimal else Decimal(str(value))
+
+
+# Raw database values that differ from parsed values on some backends (SQLite keeps dates as text).
+_RAW_CONVERTERS = defaultdict(lambda: None, {"DateField": _to_date, "DecimalField": _to_decimal})
+
+
+def register(kind):
+    registry[kind.name] = kind
+    return kind
+
+
+def normalize_header(name):
+    return re.sub(r"[\s\-/]+", "_", str(name or "").strip().lower().lstrip("\ufeff"))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str  # the Indonesian header name, also accepted
+    parse: object
+    required: bool = False
+    aliases: tuple = ()
+    help: str = ""
+    repeats: bool = True  # values recur across rows, so parsing is memoised per file (False for NIK, names)
+    field: str | None = None  # the record field this column fills (a column missing from a file keeps it as stored)
+    canonical: str | None = None  # field path whose text form the cell is compared with; defaults to `field`
+
+    @property
+    def accepted_headers(self):
+        return {normalize_header(n) for n in (self.name, self.label, *self.aliases)}
+
+
+def choice(options, *, upper=True):
+    """A parser accepting one of `options` (a dict of accepted spelling -> stored value)."""
+    accepted = {(k.upper() if upper else k): v for k, v in options.items()}
+
+    def parse(value):
+        if value is None or str(value).strip() == "":
+            return None
+        key = str(value).strip()
+        key = key.upper() if upper else key
+        if key not in accepted:
+            raise ParseError(
+                _("Nilai %(value)s tidak dikenal; pilihan: %(choices)s.")
+                % {"value": value, "choices": ", ".join(sorted(set(options)))}
+            )
+        return accepted[key]
+
+    return parse
+
+
+@dataclass
+class Context:
+    """What a pass knows besides the file: the job, and the cities the uploader may write to (None = all)."""
+
+    job: object
+    allowed_cities: set | None
+    apply: bool
+    city_codes: set = field(default_factory=set)
+
+
+@dataclass
+class Built:
+    """One row turned into a record (a tuple in `Kind.fields` order) or rejected with messages."""
+
+    key: tuple | None
+    record: tuple | None = None
+    errors: list = field(default_factory=list)  # [(column, message)]
+    warnings: list = field(default_factory=list)
+
+
+class Kind:
+    """Base class. Subclasses set the attributes and implement `build`; most need nothing else."""
+
+    name = ""
+    label = gettext_lazy("")
+    model = None
+    columns = []
+    key_columns = ()  # parsed column names forming the natural key in the file
+    key_fields = ()  # model attnames of the same key
+    fields = ()  # model attnames written, in record order (key fields included)
+    trace_field = None  # attname set to the import job's id on created/updated rows
+    permission = ""
+
+    @functools.cached_property
+    def column_names(self):
+        return tuple(column.name for column in self.columns)
+
+    def prepare(self, rows, context):
+        """Bulk lookups for one chunk of parsed rows (a list of dicts); returns whatever `build` needs."""
+        return None
+
+    def build(self, values, lookups, context):
+        raise NotImplementedError
+
+    def existing(self, keys):
+        """Current records of these keys: {key: record tuple}, read with one raw query per key field set."""
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(name).column) for name in self.fields)
+        conditions, params = [], []
+        for i, name in enumerate(self.key_fields):
+            condition, values = in_condition(quote(meta.get_field(name).column), {k[i] for k in keys})
+            conditions.append(condition)
+            params.extend(values)
+        sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"
+        converters = [(i, _RAW_CONVERTERS[meta.get_field(n).get_internal_type()]) for i, n in enumerate(self.fields)]
+        converters = [(i, c) for i, c in converters if c is not None]
+        positions = [self.fields.index(name) for name in self.key_fields]
+        wanted = set(keys)
+        result = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for row in cursor.fetchall():
+                if converters:
+                    row = list(row)
+                    for i, convert in converters:
+                        row[i] = convert(row[i])
+                    row = tuple(row)
+                key = tuple(row[i] for i in positions)
+                if key in wanted:
+                    result[key] = row
+        return result
+
+    def write(self, records, context):
+        """Upserts records (created and changed ones) in one statement per batch."""
+        fields = [*self.fields, self.trace_field] if self.trace_field else list(self.fields)
+        params = [(*record, context.job.pk) for record in records] if self.trace_field else list(records)
+        params.sort(key=self._sort_key)  # in key order the unique index is written page by page
+        if connection.vendor == "postgresql":
+            self._write_copy(fields, params)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.upsert_sql(fields), params)
+
+    def _write_copy(self, fields, params):
+        """PostgreSQL: COPY into a session-local staging table, then one INSERT ... ON CONFLICT DO UPDATE."""
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+        staging = quote(f"staging_{meta.db_table}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA"
+            )
+            cursor.execute(f"TRUNCATE {staging}")
+            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            cursor.execute(self.upsert_sql(fields, source=f"SELECT {columns} FROM {staging}"))
+
+    @functools.cached_property
+    def _sort_key(self):
+        return operator.itemgetter(*[self.fields.index(name) for name in self.key_fields])
+
+    def upsert_sql(self, fields, source=None):
+        """INSERT ... ON CONFLICT (key) DO UPDATE, from VALUES placeholders or from a SELECT."""
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        columns = [meta.get_field(name).column for name in fields]
+        keys = [meta.get_field(name).column for name in self.key_fields]
+        updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in keys)
+        source = source or f"VALUES ({', '.join(['%s'] * len(columns))})"
+        return (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) {source} "
+            f"ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET {updates}"
+        )
+
+    def key_warnings(self, key):
+        """Warnings that depend on the key alone (also given for rows found unchanged without parsing)."""
+        return []
+
+    def canonical_query(self, present):
+        """SQL returning, per stored record, the text of each present column as a tidy file would write it.
+
+        A row whose cells equal that text is unchanged and skips parsing: re-importing a file is cheap.
+        None when a present column has no text form (then every row is parsed).
+        """
+        if self.model is None or not self.key_fields:
+            return None
+        paths = [column.canonical or column.field for column in present]
+        if None in paths or any(column.name in self.key_columns and not column.field for column in present):
+            return None
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        selects, joins = [], {}
+        for path in paths:
+            if "__" in path:
+                relation, attribute = path.split("__")
+                foreign_key = meta.get_field(relation)
+                related = foreign_key.related_model._meta
+                alias = f"j_{relation}"
+                joins[alias] = (
+                    f"LEFT JOIN {quote(related.db_table)} {alias} "
+                    f"ON {alias}.{quote(related.pk.column)} = t.{quote(foreign_key.column)}"
+                )
+                expression = f"{alias}.{quote(related.get_field(attribute).column)}"
+            else:
+                expression = f"t.{quote(meta.get_field(path).column)}"
+            selects.append(f"COALESCE(CAST({expression} AS TEXT), '')")
+        return f"SELECT {', '.join(selects)} FROM {quote(meta.db_table)} t {' '.join(joins.values())}"
+
+    def canonical_rows(self, query, present, raw_keys):
+        """{raw key: text tuple} for the stored records whose key cells are `raw_keys`."""
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        conditions, params = [], []
+        for i, name in enumerate(self.key_fields):
+            field = meta.get_field(name)
+            column = f"t.{quote(field.column)}"
+            if field.get_internal_type() not in ("CharField", "TextField"):
+                column = f"CAST({column} AS TEXT)"
+            condition, values = in_condition(column, {str(k[i]) for k in raw_keys})
+            conditions.append(condition)
+            params.extend(values)
+        names = [column.name for column in present]
+        positions = [names.index(name) for name in self.key_columns]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{query} WHERE {' AND '.join(conditions)}", params)
+            return {tuple(row[i] for i in positions): row for row in cursor.fetchall()}
+
+    def after_apply(self, job):
+        """Called once after a successful apply (e.g. to refresh dashboard figures)."""
+
+    def check_city(self, code, context, errors, column="city_code"):
+        """Returns the city code when it exists and is in the uploader's scope, else records an error."""
+        if code is None:
+            return None
+        if code not in context.city_codes:
+            errors.append((column, _("Kode kabupaten/kota %(code)s tidak dikenal.") % {"code": code}))
+            return None
+        if context.allowed_cities is not None and code not in context.allowed_cities:
+            errors.append((column, _("Kabupaten/kota %(code)s di luar cakupan wilayah Anda.") % {"code": code}))
+            return None
+        return code

@@ -1,0 +1,285 @@
+"""The one import pipeline: stream a file, parse and check every row, classify, write in chunks.
+
+A pass either checks (nothing written but the job's figures and rejected rows) or applies. Applying
+commits chunk by chunk; each chunk's writes, its rejected rows and the job's counters and resume point
+(`applied_rows`) commit together, so a killed worker resumes where it stopped and ends in the same state.
+With all_or_nothing the whole apply is one transaction that rolls back on the first rejected row.
+"""
+
+import gc
+import itertools
+import operator
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from config.parsing import cached
+from config.spreadsheets import FileRefused
+from imports.kinds import Built, Context, normalize_header
+from imports.models import ImportJob, RowIssue
+from regions.models import City
+
+CHUNK_ROWS = 10_000
+MAX_STORED_WARNINGS = 1000
+
+
+class AllOrNothingRefused(Exception):
+    pass
+
+
+def map_header(kind, header):
+    """The file's columns for this kind; refuses the file when a required column is missing."""
+    positions = {}
+    normalized = [normalize_header(name) for name in header]
+    for column in kind.columns:
+        for index, name in enumerate(normalized):
+            if name in column.accepted_headers:
+                positions[column.name] = index
+                break
+    missing = [c for c in kind.columns if c.required and c.name not in positions]
+    if missing:
+        names = ", ".join(f"{c.name} ({c.label})" for c in missing)
+        raise FileRefused(_("Kolom wajib tidak ada: %(columns)s.") % {"columns": names})
+    return RowParser(kind, [(column, positions[column.name]) for column in kind.columns if column.name in positions])
+
+
+class RowParser:
+    """Turns a row's cells into {column name: value} plus [(column, message)] errors.
+
+    The common case (every cell parses) runs as one comprehension; a row with any problem takes the
+    slow path that collects every column's message.
+    """
+
+    def __init__(self, kind, present):
+        self.present = present
+        self.names = [column.name for column, _index in present]
+        self.absent = {name: None for name in kind.column_names if name not in self.names}
+        self.parsers = [cached(column.parse) if column.repeats else column.parse for column, _index in present]
+        self.required = [i for i, (column, _index) in enumerate(present) if column.required]
+        self.width = max(index for _column, index in present) + 1
+        self.pick = operator.itemgetter(*[index for _column, index in present])
+        self.present_columns = [column for column, _index in present]
+        key_indexes = [index for column, index in present if column.name in kind.key_columns]
+        key_parsers = [self.parsers[i] for i, (column, _index) in enumerate(present) if column.name in kind.key_columns]
+        if len(key_indexes) == 1:  # the usual case, kept cheap: it runs for every row
+            (key_index,), (key_parser,) = key_indexes, key_parsers
+            self.raw_key = lambda cells: (cells[key_index] if key_index < len(cells) else None,)
+            self.parse_key = lambda raw: (key_parser(raw[0]),)
+        else:
+            self.raw_key = lambda cells: tuple(cells[i] if i < len(cells) else None for i in key_indexes)
+            self.parse_key = lambda raw: tuple(parse(value) for parse, value in zip(key_parsers, raw, strict=True))
+        names = [column.name for column in self.present_columns]
+        self.city_position = names.index("city_code") if "city_code" in names else None
+        filled = {column.field for column in self.present_columns}
+        self.absent_positions = {i for i, name in enumerate(kind.fields) if name not in filled and name not in kind.key_fields}
+
+    def pad(self, cells):
+        return [*cells, *([None] * (self.width - len(cells)))]
+
+    def __call__(self, cells):
+        if len(cells) < self.width:
+            cells = self.pad(cells)
+        picked = self.pick(cells)
+        if len(self.present) == 1:
+            picked = (picked,)
+        try:
+            results = [parse(value) for parse, value in zip(self.parsers, picked, strict=True)]
+        except ValueError:
+            return self._slow(picked)
+        if None in results and any(results[i] is None for i in self.required):
+            return self._slow(picked)
+        values = dict(zip(self.names, results, strict=True))
+        if self.absent:
+            values.update(self.absent)
+        return values, []
+
+    def _slow(self, picked):
+        values, errors = dict(self.absent), []
+        for (column, _index), parse, raw in zip(self.present, self.parsers, picked, strict=True):
+            try:
+                value = values[column.name] = parse(raw)
+            except ValueError as error:
+                values[column.name] = None
+                errors.append((column.name, str(error)))
+                continue
+            if value is None and column.required:
+                errors.append((column.name, _("Wajib diisi.")))
+        return values, errors
+
+
+class Pass:
+    """One pass over a file for a job; keeps the counters and the in-file duplicate set."""
+
+    def __init__(self, job, kind, source, *, apply, allowed_cities):
+        self.job = job
+        self.kind = kind
+        self.source = source
+        self.parse = map_header(kind, source.header)
+        self.context = Context(
+            job=job, allowed_cities=allowed_cities, apply=apply, city_codes=set(City.objects.values_list("code", flat=True))
+        )
+        self.apply = apply
+        self.canonical_query = kind.canonical_query(self.parse.present_columns)
+        if allowed_cities is not None and self.parse.city_position is None:
+            self.canonical_query = None  # the scope could not be checked without parsing
+        self.seen = set()
+        self.stored_warnings = 0
+        resume = job.applied_rows if apply else 0
+        self.resume_after = resume
+        if resume:
+            self.counts = {k: getattr(job, k) for k in ("rows", "created", "updated", "unchanged", "rejected", "warnings")}
+            self.stored_warnings = min(self.counts["warnings"], MAX_STORED_WARNINGS)
+        else:
+            self.counts = dict.fromkeys(("rows", "created", "updated", "unchanged", "rejected", "warnings"), 0)
+
+    def numbered_rows(self):
+        """(spreadsheet row number, cells) for non-blank rows; the header is row 1."""
+        for number, cells in enumerate(self.source.rows, start=2):
+            if cells and (cells[0] not in (None, "") or any(cell not in (None, "") for cell in cells)):
+                yield number, cells
+
+    def run(self, on_chunk=None):
+        # Millions of small objects and no reference cycles: the cyclic collector would only rescan them.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(on_chunk)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _run(self, on_chunk):
+        rows = self.numbered_rows()
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            if chunk[-1][0] <= self.resume_after:
+                self._replay_keys(chunk)
+                continue
+            if chunk[0][0] <= self.resume_after:
+                self._replay_keys([r for r in chunk if r[0] <= self.resume_after])
+                chunk = [r for r in chunk if r[0] > self.resume_after]
+            self._chunk(chunk)
+            if on_chunk:
+                on_chunk(self)
+        return self.counts
+
+    def _replay_keys(self, chunk):
+        """Rows applied before an interruption: only their keys matter, for the duplicate check."""
+        for _number, cells in chunk:
+            values, _errors = self.parse(cells)
+            key = tuple(values[c] for c in self.kind.key_columns)
+            if None not in key:
+                self.seen.add(key)
+
+    def _chunk(self, chunk):
+        if self.apply:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # Chunks of one kind commit one at a time across jobs, so the counts stay exact.
+                    # A crash loses at most the last chunks, which the resume point re-applies.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"jangkau-import-{self.kind.name}"])
+                        cursor.execute("SET LOCAL synchronous_commit = off")
+                self._process(chunk)
+        else:
+            self._process(chunk)
+
+    def _process(self, chunk):
+        counts, issues = self.counts, []
+        slow = self._unchanged_fast(chunk, issues) if self.canonical_query else chunk
+        built = self._build(slow)
+        current = self.kind.existing([b[2].key for b in built if not b[2].errors]) if built else {}
+        to_write = []
+        absent = self.parse.absent_positions
+        for number, cells, result in built:
+            counts["rows"] += 1
+            if result.errors:
+                counts["rejected"] += 1
+                issues.append(RowIssue(job=self.job, row=number, rejected=True, messages=result.errors, cells=_jsonable(cells)))
+                continue
+            self._warn(number, result.warnings, issues)
+            record, old = result.record, current.get(result.key)
+            if old is None:
+                counts["created"] += 1
+                to_write.append(record)
+                continue
+            if absent:  # columns missing from the file keep their stored values
+                record = tuple(old[i] if i in absent else value for i, value in enumerate(record))
+            if old != record:
+                counts["updated"] += 1
+                to_write.append(record)
+            else:
+                counts["unchanged"] += 1
+        if self.job.all_or_nothing and self.apply and counts["rejected"]:
+            raise AllOrNothingRefused
+        if self.apply and to_write:
+            self.kind.write(to_write, self.context)
+        RowIssue.objects.bulk_create(issues)
+        fields = {**counts, "progress": self.source.progress()}
+        if self.apply:
+            fields["applied_rows"] = chunk[-1][0]
+        ImportJob.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _unchanged_fast(self, chunk, issues):
+        """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""
+        parse, kind, seen, counts = self.parse, self.kind, self.seen, self.counts
+        key_of, pick = parse.raw_key, parse.pick
+        stored = kind.canonical_rows(self.canonical_query, parse.present_columns, [key_of(cells) for _n, cells in chunk])
+        if not stored:
+            return chunk
+        allowed, city, width, parse_key = self.context.allowed_cities, parse.city_position, parse.width, parse.parse_key
+        rest = []
+        unchanged = 0
+        for number, cells in chunk:
+            raw = key_of(cells)
+            text = stored.get(raw)
+            if (
+                text is not None
+                and (allowed is None or text[city] in allowed)
+                and pick(cells if len(cells) >= width else parse.pad(cells)) == text
+                and (key := parse_key(raw)) not in seen
+            ):
+                seen.add(key)
+                unchanged += 1
+                if warnings := kind.key_warnings(key):
+                    self._warn(number, warnings, issues)
+            else:
+                rest.append((number, cells))
+        counts["rows"] += unchanged
+        counts["unchanged"] += unchanged
+        return rest
+
+    def _build(self, rows):
+        kind, context, seen = self.kind, self.context, self.seen
+        parsed = []
+        for number, cells in rows:
+            values, errors = self.parse(cells)
+            key = tuple(values[c] for c in kind.key_columns)
+            if None not in key:
+                if key in seen:
+                    errors.append(
+                        (
+                            kind.key_columns[0],
+                            _("Kunci ganda dalam berkas: baris sebelumnya dengan kunci yang sama yang dipakai."),
+                        )
+                    )
+                else:
+                    seen.add(key)
+            parsed.append((number, cells, values, errors))
+        lookups = kind.prepare([p[2] for p in parsed if not p[3]], context) if parsed else None
+        built = []
+        for number, cells, values, errors in parsed:
+            result = kind.build(values, lookups, context) if not errors else Built(key=None)
+            result.errors = errors + result.errors
+            built.append((number, cells, result))
+        return built
+
+    def _warn(self, number, warnings, issues):
+        if warnings:
+            self.counts["warnings"] += 1
+            if self.stored_warnings < MAX_STORED_WARNINGS:
+                self.stored_warnings += 1
+                issues.append(RowIssue(job=self.job, row=number, rejected=False, messages=warnings, cells=[]))
+
+
+def _jsonable(cells):
+    return [cell if isinstance(cell, str | int | float | bool) or cell is None else str(cell) for cell in cells]

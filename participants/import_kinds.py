@@ -1,0 +1,175 @@
+"""Import kinds `employers` and `workers`."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config import parsing
+from config.parsing import ParseError
+from imports.kinds import Built, Column, Kind, choice, register
+from participants.models import (
+    EMPLOYER_FORBIDDEN_SEGMENTS,
+    EMPLOYER_REQUIRED_SEGMENTS,
+    PROGRAMS,
+    Employer,
+    Segment,
+    Worker,
+)
+from participants.validators import birth_facts, check_kpj, check_nik, nik_region_warning
+from regions.models import Office
+
+
+def parse_nik(value):
+    result = check_nik(value)
+    if result.error:
+        raise ParseError(result.error)
+    return result.nik
+
+
+def parse_programs(value):
+    codes = (parsing.text(value) or "").replace(",", " ").replace("|", " ").upper().split()
+    unknown = [code for code in codes if code not in PROGRAMS]
+    if unknown:
+        raise ParseError(_("Program tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)})
+    return " ".join(code for code in PROGRAMS if code in codes)
+
+
+def bounded_text(limit):
+    def parse(value):
+        result = parsing.text(value)
+        if result is not None and len(result) > limit:
+            raise ParseError(_("Terlalu panjang (paling banyak %(limit)d karakter).") % {"limit": limit})
+        return result
+
+    return parse
+
+
+CITY_CODE = Column(
+    "city_code", "kode_kota", parsing.text, required=True, aliases=("kode_kab_kota", "kode_wilayah"), field="city_id"
+)
+
+
+class EmployerKind(Kind):
+    name = "employers"
+    label = gettext_lazy("Pemberi kerja")
+    model = Employer
+    permission = "participants.add_employer"
+    columns = [
+        Column("npp", "npp", bounded_text(20), required=True, field="npp"),
+        Column("name", "nama", bounded_text(200), required=True, aliases=("nama_perusahaan",), field="name"),
+        CITY_CODE,
+        Column("branch_code", "kode_cabang", parsing.text, field="branch_id", canonical="branch__code"),
+        Column("sector", "sektor", bounded_text(100), field="sector"),
+        Column("registered_on", "tanggal_terdaftar", parsing.date, field="registered_on"),
+    ]
+    key_columns = ("npp",)
+    key_fields = ("npp",)
+    fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on")
+    trace_field = "import_job_id"
+
+    def prepare(self, rows, context):
+        codes = {r["branch_code"] for r in rows if r["branch_code"]}
+        return dict(Office.objects.filter(code__in=codes, kind=Office.Kind.CABANG).values_list("code", "id"))
+
+    def build(self, v, branches, context):
+        errors = []
+        city_id = self.check_city(v["city_code"], context, errors)
+        branch_id = None
+        if v["branch_code"]:
+            branch_id = branches.get(v["branch_code"])
+            if branch_id is None:
+                errors.append(("branch_code", _("Kantor cabang %(code)s tidak dikenal.") % {"code": v["branch_code"]}))
+        record = (v["npp"], v["name"], city_id, branch_id, v["sector"] or "", v["registered_on"])
+        return Built(key=(v["npp"],), record=record, errors=errors)
+
+
+class WorkerKind(Kind):
+    name = "workers"
+    label = gettext_lazy("Pekerja")
+    model = Worker
+    permission = "participants.add_worker"
+    columns = [
+        Column("nik", "nik", parse_nik, required=True, repeats=False, field="nik"),
+        Column("name", "nama", bounded_text(200), required=True, aliases=("nama_lengkap",), repeats=False, field="name"),
+        Column("segment", "segmen", choice({s: s for s in Segment.values}), required=True, field="segment"),
+        CITY_CODE,
+        Column(
+            "member_since", "peserta_sejak", parsing.date, required=True, aliases=("tanggal_kepesertaan",), field="member_since"
+        ),
+        Column("kpj", "kpj", parsing.text, aliases=("nomor_kpj",), repeats=False, field="kpj"),
+        Column("birth_date", "tanggal_lahir", parsing.date, field="birth_date"),
+        Column("sex", "jenis_kelamin", choice({"L": "L", "P": "P", "LAKI-LAKI": "L", "PEREMPUAN": "P"}), field="sex"),
+        Column("npp", "npp", parsing.text, help=gettext_lazy("wajib untuk PU"), field="employer_id", canonical="employer__npp"),
+        Column("wage", "upah", parsing.rupiah, help=gettext_lazy("rupiah per bulan"), field="wage"),
+        Column("member_until", "peserta_sampai", parsing.date, help=gettext_lazy("kosong = aktif"), field="member_until"),
+        Column("programs", "program", parse_programs, help="JKK JKM JHT JP JKP", field="programs"),
+    ]
+    key_columns = ("nik",)
+    key_fields = ("nik",)
+    fields = (
+        "nik",
+        "kpj",
+        "name",
+        "birth_date",
+        "sex",
+        "segment",
+        "city_id",
+        "employer_id",
+        "wage",
+        "member_since",
+        "member_until",
+        "programs",
+    )
+    trace_field = "import_job_id"
+
+    def prepare(self, rows, context):
+        npps = {r["npp"] for r in rows if r["npp"]}
+        return dict(Employer.objects.filter(npp__in=npps).values_list("npp", "id"))
+
+    def build(self, v, employers, context):
+        errors = []
+        nik, segment, npp = v["nik"], v["segment"], v["npp"]
+        city_id = self.check_city(v["city_code"], context, errors)
+        employer_id = None
+        if npp:
+            if segment in EMPLOYER_FORBIDDEN_SEGMENTS:
+                errors.append(("npp", _("Peserta BPU tidak memiliki pemberi kerja; kosongkan NPP.")))
+            else:
+                employer_id = employers.get(npp)
+                if employer_id is None:
+                    errors.append(("npp", _("NPP %(npp)s belum terdaftar; impor pemberi kerja dulu.") % {"npp": npp}))
+        elif segment in EMPLOYER_REQUIRED_SEGMENTS:
+            errors.append(("npp", _("Peserta PU wajib memiliki pemberi kerja (NPP).")))
+        if v["member_until"] and v["member_until"] < v["member_since"]:
+            errors.append(("member_until", _("Tanggal akhir kepesertaan tidak boleh sebelum tanggal mulai.")))
+        if v["wage"] is not None and v["wage"] < 0:
+            errors.append(("wage", _("Upah tidak boleh negatif.")))
+        kpj = v["kpj"] or ""
+        if kpj and (message := check_kpj(kpj)):
+            errors.append(("kpj", message))
+        birth_date, sex = v["birth_date"], v["sex"]
+        if birth_date is None or sex is None:
+            nik_birth, nik_sex = birth_facts(nik)
+            birth_date, sex = birth_date or nik_birth, sex or nik_sex
+        record = (
+            nik,
+            kpj,
+            v["name"],
+            birth_date,
+            sex,
+            segment,
+            city_id,
+            employer_id,
+            v["wage"],
+            v["member_since"],
+            v["member_until"],
+            v["programs"] or "",
+        )
+        return Built(key=(nik,), record=record, errors=errors, warnings=self.key_warnings((nik,)))
+
+    def key_warnings(self, key):
+        warning = nik_region_warning(key[0])
+        return [("nik", warning)] if warning else []
+
+
+register(EmployerKind())
+register(WorkerKind())
