@@ -1,9 +1,12 @@
 """Shared fixtures: offices, cities and one user per role, in and out of scope."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from regions.models import City, Office, Province
 from regions.reference import load_reference_regions
@@ -106,3 +109,38 @@ def log_in(page, username, password=PASSWORD, path="/accounts/login/"):
     page.fill("#id_password", password)
     page.locator("form [type=submit]").last.click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings, tmp_path):
+    """Tasks run in the request in tests; one end-to-end test runs a real db_worker instead."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def process_env(settings):
+    """Environment pointing a child process at the test database and media folder."""
+    env = {**os.environ, "JANGKAU_MEDIA_ROOT": str(settings.MEDIA_ROOT), "DJANGO_DEBUG": "true"}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["JANGKAU_SQLITE_PATH"] = db["NAME"]
+        env.pop("DATABASE_URL", None)
+    else:
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    return env
+
+
+@pytest.fixture
+def task_worker(settings, transactional_db):
+    """A real `db_worker` process on the test database; tasks go through the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        cwd=Path(__file__).resolve().parent,
+        env=process_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)

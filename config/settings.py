@@ -172,3 +172,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("JANGKAU_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Imports: uploads larger than this are refused before they are stored (bytes).
+JANGKAU_MAX_UPLOAD_BYTES = int(os.environ.get("JANGKAU_MAX_UPLOAD_BYTES", str(200 * 2**20)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

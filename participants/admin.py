@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
+from imports.admin import ImportButtonMixin
 from participants.models import Employer, Worker
 from participants.selectors import active_on, employers_for, workers_for
 from regions.admin import OfficeFilter, ProvinceFilter, ScopedAdmin
@@ -27,7 +28,8 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Employer)
-class EmployerAdmin(ScopedAdmin):
+class EmployerAdmin(ImportButtonMixin, ScopedAdmin):
+    import_kind = "employers"
     scope_selector = employers_for
     list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
     list_filter = [ProvinceFilter, OfficeFilter, "sector"]
@@ -37,7 +39,8 @@ class EmployerAdmin(ScopedAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ScopedAdmin):
+class WorkerAdmin(ImportButtonMixin, ScopedAdmin):
+    import_kind = "workers"
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
     list_display = ["nik", "name", "segment", "city", "employer", "wage_display", "member_since", "member_until"]

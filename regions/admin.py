@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
+from imports.admin import ImportButtonMixin
 from regions.models import Access, City, MinimumWage, Office, Province, WorkforceEstimate
 from regions.selectors import cities_for, offices_for
 
@@ -87,7 +88,8 @@ class CityAdmin(ScopedAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(ScopedAdmin):
+class OfficeAdmin(ImportButtonMixin, ScopedAdmin):
+    import_kind = "offices"
     scope_selector = offices_for
     list_display = ["code", "name", "kind", "parent", "city_count"]
     list_filter = ["kind"]
@@ -106,7 +108,8 @@ class OfficeAdmin(ScopedAdmin):
 
 
 @admin.register(MinimumWage)
-class MinimumWageAdmin(admin.ModelAdmin):
+class MinimumWageAdmin(ImportButtonMixin, admin.ModelAdmin):
+    import_kind = "minimum_wages"
     list_display = ["__str__", "year", "amount_display"]
     list_filter = ["year"]
     list_select_related = ["province", "city"]
@@ -119,7 +122,9 @@ class MinimumWageAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkforceEstimate)
-class WorkforceEstimateAdmin(ScopedAdmin):
+class WorkforceEstimateAdmin(ImportButtonMixin, ScopedAdmin):
+    import_kind = "workforce"
+
     @staticmethod
     def scope_selector(user):
         return WorkforceEstimate.objects.filter(city__in=cities_for(user).values("code"))

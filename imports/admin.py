@@ -1,0 +1,164 @@
+"""Admin screens of the import pipeline: upload, check preview, confirm, live progress, result."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imports.exports import rejected_rows_lines
+from imports.forms import UploadForm
+from imports.kinds import registry
+from imports.models import ImportJob
+from imports.selectors import first_issues, import_jobs_for
+from imports.services import earlier_applications, job_create
+from imports.tasks import apply_import, check_import
+
+
+class ImportButtonMixin:
+    """Adds an "Impor" button to a model's list page in the admin."""
+
+    import_kind = None
+    change_list_template = "admin/imports/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        kind = registry[self.import_kind]
+        extra = {"import_kind": kind.name, "can_import": request.user.has_perm(kind.permission)}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind_label",
+        "filename",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "created_by",
+        "created_at",
+    ]
+    list_display_links = ["id", "filename"]
+    list_filter = ["status", "kind"]
+    search_fields = ["filename", "=sha256"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return import_jobs_for(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return any(request.user.has_perm(kind.permission) for kind in registry.values())
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=gettext_lazy("jenis"))
+    def kind_label(self, job):
+        kind = registry.get(job.kind)
+        return kind.label if kind else job.kind
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="imports_importjob_upload"),
+            path("<int:job_id>/progress/", wrap(self.progress_view), name="imports_importjob_progress"),
+            path("<int:job_id>/confirm/", wrap(self.confirm_view), name="imports_importjob_confirm"),
+            path("<int:job_id>/rejected.csv", wrap(self.rejected_view), name="imports_importjob_rejected"),
+            path("<int:job_id>/", wrap(self.job_view), name="imports_importjob_job"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:imports_importjob_upload")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:imports_importjob_job", job_id=object_id)
+
+    def _job(self, request, job_id):
+        return get_object_or_404(import_jobs_for(request.user), pk=job_id)
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(
+            request.POST or None, request.FILES or None, user=request.user, initial={"kind": request.GET.get("kind")}
+        )
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = job_create(
+                kind=form.cleaned_data["kind"],
+                fileobj=upload,
+                filename=upload.name,
+                user=request.user,
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )
+            check_import.enqueue(job.pk)
+            return redirect("admin:imports_importjob_job", job_id=job.pk)
+        kinds = [k for k in registry.values() if request.user.has_perm(k.permission)]
+        context = self._context(request, title=_("Impor berkas"), form=form, kinds=kinds)
+        return TemplateResponse(request, "admin/imports/upload.html", context)
+
+    def job_view(self, request, job_id):
+        job = self._job(request, job_id)
+        context = self._context(
+            request,
+            title=_("Impor %(kind)s: %(file)s") % {"kind": registry[job.kind].label, "file": job.filename},
+            job=job,
+            kind=registry[job.kind],
+            errors=first_issues(job, rejected=True),
+            warnings=first_issues(job, rejected=False, limit=20),
+            earlier=list(earlier_applications(job)[:3]),
+            can_confirm=job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
+        )
+        return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def progress_view(self, request, job_id):
+        job = self._job(request, job_id)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "running": job.is_running,
+                "progress": round(job.progress * 100, 1),
+                **{name: getattr(job, name) for name in ("rows", "created", "updated", "unchanged", "rejected", "warnings")},
+            }
+        )
+
+    def confirm_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if request.method != "POST":
+            raise Http404
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED, created_by=request.user).update(
+            status=ImportJob.Status.APPLY_QUEUED, progress=0
+        )
+        if updated:
+            apply_import.enqueue(job.pk)
+            messages.info(request, _("Berkas sedang diterapkan di latar belakang."))
+        else:
+            messages.warning(request, _("Berkas ini tidak menunggu konfirmasi lagi."))
+        return redirect(reverse("admin:imports_importjob_job", args=[job.pk]))
+
+    def rejected_view(self, request, job_id):
+        job = self._job(request, job_id)
+        response = StreamingHttpResponse(rejected_rows_lines(job), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
+        return response
