@@ -101,6 +101,7 @@ def test_duplicate_key_in_one_file_is_reported_not_merged(employer, write_file, 
     path = write_file(f"{HEADER}\n{SITI},Siti,BPU,61.72,2020-08-15,,,\n{SITI},Siti Lain,BPU,61.72,2020-08-15,,,\n")
     errors = tmp_path / "errors.csv"
     code, line, _err = run("workers", path, "--errors", str(errors))
+    assert code == 0
     assert line == "rows=2 created=1 updated=0 unchanged=0 rejected=1"
     assert Worker.objects.get().name == "Siti"
     rows = list(csv.DictReader(errors.open(encoding="utf-8")))
