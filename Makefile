@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test lint migrate demo clean
+.PHONY: venv run test lint migrate demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: demo
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (needs PostgreSQL on 127.0.0.1:5432); extra tools from requirements-bench.txt.
+bench: venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PY) -m bench.imports
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -22,12 +22,14 @@ HEADER = [
 ]
 
 
-def worker_rows(count, employers_by_city, seed=1):
-    """`count` valid worker rows with unique NIKs spread over the cities of `employers_by_city`."""
+def worker_rows(count, employers_by_city, seed=1, start=0):
+    """`count` valid worker rows with unique NIKs spread over the cities of `employers_by_city`.
+
+    Rows from different `start` offsets have different NIKs."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     cities = sorted(employers_by_city)
     base = dt.date(2020, 1, 1)
-    for i in range(count):
+    for i in range(start, start + count):
         city = cities[i % len(cities)]
         index = i // len(cities)
         female = i % 3 == 0
@@ -62,12 +64,12 @@ def write_workers_csv(path, count, employers_by_city, seed=1):
         writer.writerows(worker_rows(count, employers_by_city, seed))
 
 
-def write_workers_xlsx(path, count, employers_by_city, seed=2):
+def write_workers_xlsx(path, count, employers_by_city, seed=2, start=0):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.append(HEADER)
-    for row in worker_rows(count, employers_by_city, seed):
+    for row in worker_rows(count, employers_by_city, seed, start):
         sheet.append(row)
     workbook.save(path)

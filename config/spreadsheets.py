@@ -132,3 +132,20 @@ def csv_lines(header, rows):
         buffer.truncate()
         writer.writerow([safe_cell(cell) for cell in row])
         yield buffer.getvalue()
+
+
+def xlsx_response(filename, header, rows):
+    """An XLSX download (openpyxl, write-only) with every text cell made safe."""
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

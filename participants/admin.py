@@ -1,6 +1,7 @@
 """Admin back office for employers and workers, scoped to the user's regions."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,7 @@ from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
 from participants.models import Employer, Worker
 from participants.selectors import active_on, employers_for, workers_for
+from participants.tasks import refresh_figures
 from regions.admin import OfficeFilter, ProvinceFilter, ScopedAdmin
 
 
@@ -52,6 +54,14 @@ class WorkerAdmin(ImportButtonMixin, ScopedAdmin):
         (None, {"fields": ["nik", "kpj", "name", "birth_date", "sex"]}),
         (_("Kepesertaan"), {"fields": ["segment", "city", "employer", "wage", "member_since", "member_until", "programs"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(refresh_figures.enqueue)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(refresh_figures.enqueue)
 
     @admin.display(description=_("upah"), ordering="wage")
     def wage_display(self, worker):

@@ -14,6 +14,7 @@ from participants.models import (
     Segment,
     Worker,
 )
+from participants.tasks import refresh_figures
 from participants.validators import birth_facts, check_kpj, check_nik, nik_region_warning
 from regions.models import Office
 
@@ -120,6 +121,10 @@ class WorkerKind(Kind):
         "programs",
     )
     trace_field = "import_job_id"
+
+    def after_apply(self, job):
+        if job.created or job.updated:
+            refresh_figures.enqueue()
 
     def prepare(self, rows, context):
         npps = {r["npp"] for r in rows if r["npp"]}

@@ -151,3 +151,30 @@ class Worker(models.Model):
             errors["wage"] = _("Upah tidak boleh negatif.")
         if errors:
             raise ValidationError(errors)
+
+
+class SegmentGroup(models.TextChoices):
+    """UCJ counts PU (PU + PMI + JAKON) and BPU separately."""
+
+    PU = "PU", _("PU (penerima upah, termasuk PMI dan Jakon)")
+    BPU = "BPU", _("BPU (bukan penerima upah)")
+
+
+class CoverageFigure(models.Model):
+    """Pre-aggregated membership of one city and segment group, cumulative up to a day with changes.
+
+    Active participants at a date = joined_total - left_total of the latest row on or before that date
+    ("left" counts memberships whose member_until is before the date). Rebuilt by `refresh_figures`.
+    """
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    group = models.CharField(max_length=3, choices=SegmentGroup.choices)
+    day = models.DateField()
+    joined_total = models.PositiveIntegerField()
+    left_total = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["city", "group", "day"], name="coverage_figure_unique_day")]
+
+    def __str__(self):
+        return f"{self.city_id} {self.group} {self.day}: {self.joined_total - self.left_total}"

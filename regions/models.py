@@ -188,3 +188,22 @@ class Access(models.Model):
         expected = {self.Role.REGIONAL: Office.Kind.KANWIL, self.Role.BRANCH: Office.Kind.CABANG}.get(self.role)
         if expected and self.office_id and self.office.kind != expected:
             raise ValidationError({"office": _("Peran ini membutuhkan kantor berjenis %(kind)s.") % {"kind": expected.label}})
+
+
+class UcjBand(models.Model):
+    """A colour band of the UCJ legend: from `min_percent` up to the next band. Editable in the admin."""
+
+    min_percent = models.DecimalField(_("mulai dari (%)"), max_digits=5, decimal_places=2, unique=True)
+    label = models.CharField(_("keterangan"), max_length=60)
+    colour = models.CharField(_("warna"), max_length=7, help_text="#RRGGBB")
+
+    class Meta:
+        ordering = ["min_percent"]
+        verbose_name = _("pita warna UCJ")
+        verbose_name_plural = _("pita warna UCJ")
+        constraints = [
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"), name="ucj_band_colour_hex"),
+        ]
+
+    def __str__(self):
+        return f"≥ {self.min_percent} %: {self.label}"

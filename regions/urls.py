@@ -5,5 +5,6 @@ from regions import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ucj/", views.ucj_table, name="ucj"),
+    path("ucj/bands.css", views.bands_css, name="ucj-bands-css"),
     path("cities/<str:code>/", views.city_detail, name="city"),
 ]

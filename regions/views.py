@@ -1,11 +1,19 @@
 """Region pages: each role's home, the coverage table and one regency/city."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django_tables2 import RequestConfig
 
-from regions.models import Access
-from regions.selectors import access_of, cities_for, role_of
+from config.spreadsheets import csv_lines, xlsx_response
+from participants.selectors import largest_employers
+from regions.filters import CityFilter
+from regions.models import Access, UcjBand
+from regions.selectors import access_of, cities_for, may_see_personal_data, role_of
+from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
+from regions.ucj import coverage_rows, pace, rollup, trend
 
 
 @login_required
@@ -22,11 +30,78 @@ def home(request):
 def ucj_table(request):
     if role_of(request.user) is None:
         raise Http404
-    cities = cities_for(request.user)
-    return render(request, "regions/ucj.html", {"cities": cities})
+    filters = CityFilter(request.GET or None, user=request.user)
+    as_of = filters.as_of_date
+    rows = coverage_rows(filters.qs.select_related("province").order_by("code"), as_of=as_of)
+    export = request.GET.get("_export")
+    if export == "csv":
+        response = StreamingHttpResponse(csv_lines(UCJ_CSV_HEADER, (export_row(r) for r in rows)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="ucj-{as_of}.csv"'
+        return response
+    if export == "xlsx":
+        return xlsx_response(f"ucj-{as_of}.xlsx", UCJ_CSV_HEADER, [export_row(r) for r in rows])
+    table = CoverageTable(rows, order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate=False).configure(table)
+    context = {
+        "filter": filters,
+        "table": table,
+        "total": rollup(rows, code="", name=_("Total")),
+        "as_of": as_of,
+        "bands": UcjBand.objects.all(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "regions/ucj.html", context)
 
 
 @login_required
 def city_detail(request, code):
     city = get_object_or_404(cities_for(request.user), code=code)
-    return render(request, "regions/city.html", {"city": city})
+    filters = CityFilter(request.GET or None, user=request.user)
+    as_of = filters.as_of_date
+    (row,) = coverage_rows([city], as_of=as_of)
+    reach_date, reach_state = pace(row, as_of=as_of)
+    context = {
+        "city": city,
+        "row": row,
+        "as_of": as_of,
+        "reach_date": reach_date,
+        "reach_state": reach_state,
+        "trend": trend_chart(trend(city, as_of=as_of), row.target_percent),
+        "bands": UcjBand.objects.all(),
+        "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
+    }
+    return render(request, "regions/city.html", context)
+
+
+def trend_chart(series, target):
+    """Geometry of the server-rendered SVG trend chart (UCJ % per month end, and the target line)."""
+    width, height, left, bottom = 640, 220, 40, 30
+    values = [float(p) for _d, _a, p in series if p is not None]
+    top = max([*values, float(target or 0), 1.0]) * 1.15
+    step = (width - left - 10) / max(len(series) - 1, 1)
+
+    def y(value):
+        return round(height - bottom - (value / top) * (height - bottom - 10), 1)
+
+    points = [(round(left + i * step, 1), y(float(p)), d, a, p) for i, (d, a, p) in enumerate(series) if p is not None]
+    ticks = [(y(v), v) for v in (0, round(top / 2), round(top))]
+    last = len(series) - 1
+    labels = [(round(left + i * step, 1), d) for i, (d, _a, _p) in enumerate(series) if (last - i) % 6 == 0 and i != last]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "baseline": height - bottom,
+        "polyline": " ".join(f"{x},{yy}" for x, yy, *_rest in points),
+        "points": points,
+        "ticks": ticks,
+        "labels": labels,
+        "target_y": y(float(target)) if target else None,
+    }
+
+
+@cache_control(max_age=300)
+def bands_css(request):
+    """The UCJ colour bands as CSS classes: data edited in the admin, no inline styles in pages."""
+    rules = [f".band-{band.pk} {{ background: {band.colour}; }}" for band in UcjBand.objects.all()]
+    return HttpResponse("\n".join(rules), content_type="text/css")

@@ -1,5 +1,7 @@
 """The back office as a person uses it, in a real browser."""
 
+import csv
+
 import pytest
 
 from conftest import log_in, screenshot
@@ -31,3 +33,34 @@ def test_official_is_refused_by_the_admin_and_lands_on_the_city(page, users):
     assert "Kota Singkawang" in page.content()
     response = page.goto("/cities/61.71/")
     assert response.status == 404
+
+
+def test_dashboards_official_city_and_staff_ucj_csv(page, users, tmp_path):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--no-accounts")
+    log_in(page, "official")
+    assert page.url.endswith("/cities/61.72/")
+    assert page.locator("#ucj-headline").inner_text() == "22,78 %"
+    assert page.locator("#not-covered").inner_text() == "56.552"
+    assert "Pemberi kerja dengan peserta aktif" not in page.content()
+    screenshot(page, "city-official")
+    assert page.goto("/cities/64.71/").status == 404
+    page.goto("/accounts/login/")
+    page.context.clear_cookies()
+
+    log_in(page, "regional")
+    assert page.url.endswith("/ucj/")
+    page.select_option("#id_province", "61")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.wait_for_load_state()
+    assert "Kota Singkawang" in page.content()
+    assert "Kota Balikpapan" not in page.content()
+    screenshot(page, "ucj-regional")
+    with page.expect_download() as download_info:
+        page.locator("#export-csv").click()
+    path = tmp_path / "ucj.csv"
+    download_info.value.save_as(path)
+    rows = {row["city_code"]: row for row in csv.DictReader(path.open(encoding="utf-8"))}
+    assert {code[:2] for code in rows} == {"61"}
+    assert rows["61.72"]["ucj_percent"] == "22.78"

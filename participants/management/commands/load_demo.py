@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from participants.demo import demo_load
+from participants.figures import figures_refresh
 from regions.services import user_create
 
 DEMO_PASSWORD = "Jangkau-Demo-2025"  # noqa: S105 - printed on purpose: demo accounts only
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = demo_load()
+        figures_refresh()
         self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
         if options["no_accounts"]:
             return

@@ -1,0 +1,209 @@
+"""`make bench`, import part: 1,000,000-row workers CSV and 100,000-row XLSX into SQLite and PostgreSQL.
+
+Each import runs as `manage.py import_file` in its own process (as an operator would run it), timed
+from start to exit, with the peak RSS of that process. Also measured: a raw COPY of the same CSV into
+an unindexed PostgreSQL table (the limit) and django-import-export's default import of a 20,000-row
+slice (the tool most would reach for), each as a ratio to Jangkau's figure.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench-data"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jangkau_bench")
+CSV_ROWS = int(os.environ.get("BENCH_CSV_ROWS", "1000000"))
+XLSX_ROWS = int(os.environ.get("BENCH_XLSX_ROWS", "100000"))
+SLICE_ROWS = int(os.environ.get("BENCH_SLICE_ROWS", "20000"))
+BASE_ENV = {
+    **os.environ,
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "localhost",
+    "JANGKAU_MEDIA_ROOT": str(DATA / "media"),
+    "JANGKAU_LOG_LEVEL": "WARNING",
+}
+
+
+def database_env(name):
+    env = dict(BASE_ENV)
+    if name == "sqlite":
+        env.pop("DATABASE_URL", None)
+        env["JANGKAU_SQLITE_PATH"] = str(DATA / "bench.sqlite3")
+    else:
+        env["DATABASE_URL"] = PG_URL
+    return env
+
+
+def measured(args, env):
+    """Runs a command; returns (seconds, peak RSS of that process in MB, stdout)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read()
+        if process.returncode:
+            raise SystemExit(f"{' '.join(args)} failed:\n{text}\n{err.read()}")
+    return seconds, usage.ru_maxrss / 1024, text
+
+
+def manage(env, *args):
+    return measured([sys.executable, "manage.py", *args], env)
+
+
+def fresh_database(name):
+    import psycopg
+
+    env = database_env(name)
+    if name == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(DATA / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+    else:
+        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS jangkau_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE jangkau_bench")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo", "--no-accounts")
+    return env
+
+
+def generate_files(env):
+    """The files, made once against the seeded employers (the demo data is deterministic)."""
+    csv_path, xlsx_path = DATA / f"workers-{CSV_ROWS}.csv", DATA / f"workers-{XLSX_ROWS}.xlsx"
+    if csv_path.exists() and xlsx_path.exists():
+        return csv_path, xlsx_path
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from bench.generate import write_workers_csv, write_workers_xlsx
+    from participants.models import Employer
+
+    employers = defaultdict(list)
+    for npp, city in Employer.objects.values_list("npp", "city_id"):
+        employers[city].append(npp)
+    write_workers_csv(csv_path, CSV_ROWS, dict(employers))
+    write_workers_xlsx(xlsx_path, XLSX_ROWS, dict(employers), start=CSV_ROWS)  # other workers than the CSV
+    return csv_path, xlsx_path
+
+
+def import_run(env, kind, path, rows):
+    seconds, rss, out = manage(env, "import_file", kind, str(path))
+    line = out.strip().splitlines()[-1]
+    return {"seconds": seconds, "rate": rows / seconds, "rss": rss, "line": line}
+
+
+def raw_copy(csv_path):
+    import psycopg
+
+    with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        names = [
+            "nik",
+            "name",
+            "segment",
+            "city_code",
+            "member_since",
+            "kpj",
+            "birth_date",
+            "sex",
+            "npp",
+            "wage",
+            "member_until",
+            "programs",
+        ]
+        columns = ", ".join(f"{name} text" for name in names)
+        conn.execute(f"CREATE UNLOGGED TABLE bench_raw_copy ({columns})")
+        start = time.perf_counter()
+        with (
+            conn.cursor() as cursor,
+            csv_path.open("rb") as source,
+            cursor.copy("COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
+            while block := source.read(1 << 20):
+                copy.write(block)
+        seconds = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_raw_copy")
+    return CSV_ROWS / seconds
+
+
+def import_export_slice(csv_path):
+    """django-import-export's default ModelResource import of the first rows, on PostgreSQL."""
+    slice_path = DATA / f"workers-slice-{SLICE_ROWS}.csv"
+    with csv_path.open(encoding="utf-8") as source, slice_path.open("w", encoding="utf-8") as target:
+        for index, line in enumerate(source):
+            if index > SLICE_ROWS:
+                break
+            target.write(line)
+    script = f"""
+import time, django, tablib
+django.setup()
+from import_export import resources, fields, widgets
+from participants.models import Worker, Employer
+from regions.models import City
+
+class WorkerResource(resources.ModelResource):
+    city_code = fields.Field(attribute="city", column_name="city_code", widget=widgets.ForeignKeyWidget(City, "code"))
+    npp = fields.Field(attribute="employer", column_name="npp", widget=widgets.ForeignKeyWidget(Employer, "npp"))
+    class Meta:
+        model = Worker
+        import_id_fields = ["nik"]
+        fields = ["nik", "name", "segment", "city_code", "member_since", "kpj", "birth_date", "sex", "npp", "wage",
+                  "member_until", "programs"]
+
+Worker.objects.filter(nik__in=[]).delete()
+data = tablib.Dataset().load(open({str(slice_path)!r}, encoding="utf-8").read(), format="csv")
+start = time.perf_counter()
+result = WorkerResource().import_data(data, dry_run=False, raise_errors=False)
+print(len(data) / (time.perf_counter() - start), result.has_errors())
+"""
+    env = database_env("postgresql")
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    _seconds, _rss, out = measured([sys.executable, "-c", script], env)
+    rate, errors = out.split()
+    return float(rate), errors
+
+
+def main():
+    DATA.mkdir(exist_ok=True)
+    results = {}
+    csv_path = xlsx_path = None
+    for name in ("sqlite", "postgresql"):
+        env = fresh_database(name)
+        if csv_path is None:
+            csv_path, xlsx_path = generate_files(env)
+        results[(name, "csv first")] = import_run(env, "workers", csv_path, CSV_ROWS)
+        results[(name, "csv again")] = import_run(env, "workers", csv_path, CSV_ROWS)
+        results[(name, "xlsx")] = import_run(env, "workers", xlsx_path, XLSX_ROWS)
+    copy_rate = raw_copy(csv_path)
+    fresh_database("postgresql")
+    slice_rate, slice_errors = import_export_slice(csv_path)
+
+    size = csv_path.stat().st_size / 2**20
+    print(f"\n== import benchmark: {CSV_ROWS:,} workers CSV ({size:.0f} MB), {XLSX_ROWS:,} rows XLSX")
+    print(f"{'database':<11} {'file':<11} {'seconds':>8} {'rows/s':>9} {'peak RSS MB':>12}  result")
+    for (name, label), r in results.items():
+        print(f"{name:<11} {label:<11} {r['seconds']:>8.1f} {r['rate']:>9,.0f} {r['rss']:>12.0f}  {r['line']}")
+    first_pg = results[("postgresql", "csv first")]["rate"]
+    print(
+        f"raw COPY into an unindexed PostgreSQL table: {copy_rate:,.0f} rows/s = {copy_rate / first_pg:.1f} x Jangkau's first import"
+    )
+    print(
+        f"django-import-export default import, {SLICE_ROWS:,} rows on PostgreSQL: {slice_rate:,.0f} rows/s "
+        f"= 1/{first_pg / slice_rate:.0f} of Jangkau's (errors: {slice_errors})"
+    )
+
+
+if __name__ == "__main__":
+    main()

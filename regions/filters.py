@@ -1,0 +1,44 @@
+"""Filters of the coverage table (django-filter over the regencies/cities in the user's scope)."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import City, Office, Province
+from regions.selectors import cities_for, offices_for
+
+
+class CityFilter(django_filters.FilterSet):
+    province = django_filters.ModelChoiceFilter(label=_("Provinsi"), queryset=Province.objects.none(), empty_label=_("Semua"))
+    office = django_filters.ModelChoiceFilter(
+        label=_("Kantor"), queryset=Office.objects.none(), method="filter_office", empty_label=_("Semua"), to_field_name="code"
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kabupaten/kota"), choices=City.Kind.choices, empty_label=_("Semua"))
+    as_of = django_filters.DateFilter(
+        label=_("Per tanggal"), method="keep", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+    )
+
+    class Meta:
+        model = City
+        fields = ["province", "kind"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, queryset=cities_for(user), **kwargs)
+        provinces = cities_for(user).values("province")
+        self.filters["province"].queryset = Province.objects.filter(code__in=provinces)
+        self.filters["office"].queryset = offices_for(user)
+
+    def filter_office(self, queryset, name, office):
+        if office.kind == Office.Kind.KANWIL:
+            return queryset.filter(offices__parent=office).distinct()
+        return queryset.filter(offices=office)
+
+    def keep(self, queryset, name, value):
+        return queryset  # the date chooses the figures, not the rows
+
+    @property
+    def as_of_date(self):
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("as_of"):
+            return self.form.cleaned_data["as_of"]
+        return timezone.localdate()

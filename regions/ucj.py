@@ -1,0 +1,194 @@
+"""UCJ figures per regency/city: active participants (participants' figures) over potential workforce.
+
+Every percentage is derived here from counts, rounded half-up to 2 decimals; roll-ups divide summed
+counts, never average percentages. Unknown figures stay None (shown empty, never as 0 %).
+"""
+
+import calendar
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from participants.figures import active_counts
+from regions.models import UcjBand, WorkforceEstimate
+
+
+def percent(part, whole):
+    if whole is None or part is None or whole <= 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def months_before(day, months):
+    """The same day `months` earlier (clamped to the month's last day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def month_ends(as_of, count):
+    """The last `count` month ends up to as_of, oldest first; the last point is as_of itself."""
+    points = [as_of]
+    for back in range(1, count):
+        earlier = months_before(as_of, back)
+        points.append(dt.date(earlier.year, earlier.month, calendar.monthrange(earlier.year, earlier.month)[1]))
+    return sorted(points)
+
+
+@dataclass
+class Coverage:
+    """UCJ of one city (or a roll-up of several) at one date."""
+
+    code: str
+    name: str
+    province_code: str = ""
+    active_pu: int = 0
+    active_bpu: int = 0
+    potential_pu: int | None = None
+    potential_bpu: int | None = None
+    target_percent: Decimal | None = None
+    source: str = ""
+    year: int | None = None
+    active_12m_ago: int | None = None
+    bands: list = field(default_factory=list, repr=False)
+
+    @property
+    def active_total(self):
+        return self.active_pu + self.active_bpu
+
+    @property
+    def potential_total(self):
+        if self.potential_pu is None or self.potential_bpu is None:
+            return None
+        return self.potential_pu + self.potential_bpu
+
+    @property
+    def has_potential(self):
+        return bool(self.potential_total)
+
+    @property
+    def ucj_percent(self):
+        return percent(self.active_total, self.potential_total)
+
+    @property
+    def ucj_pu_percent(self):
+        return percent(self.active_pu, self.potential_pu)
+
+    @property
+    def ucj_bpu_percent(self):
+        return percent(self.active_bpu, self.potential_bpu)
+
+    @property
+    def gap(self):
+        return None if self.potential_total is None else self.potential_total - self.active_total
+
+    @property
+    def not_covered(self):
+        """People not yet covered (never negative)."""
+        return None if self.gap is None else max(self.gap, 0)
+
+    @property
+    def over_potential(self):
+        """Data-quality flag: more active participants than the estimated potential."""
+        return self.potential_total is not None and self.active_total > self.potential_total
+
+    @property
+    def change_12m(self):
+        return None if self.active_12m_ago is None else self.active_total - self.active_12m_ago
+
+    @property
+    def target_progress(self):
+        """UCJ as a share of the target, 0..100, for the progress bar."""
+        if self.ucj_percent is None or not self.target_percent:
+            return None
+        return min(Decimal(100), (self.ucj_percent * 100 / self.target_percent).quantize(Decimal("0.1")))
+
+    @property
+    def band(self):
+        value = self.ucj_percent
+        if value is None:
+            return None
+        chosen = None
+        for band in self.bands:
+            if value >= band.min_percent:
+                chosen = band
+        return chosen
+
+
+def _estimates(codes, year):
+    """The workforce estimate of `year` per city, or else its latest earlier one."""
+    chosen = {}
+    for estimate in WorkforceEstimate.objects.filter(city__in=codes, year__lte=year).order_by("city", "-year"):
+        chosen.setdefault(estimate.city_id, estimate)
+    return chosen
+
+
+def coverage_rows(cities, *, as_of):
+    """One Coverage per city in `cities` (City objects with province loaded), at as_of."""
+    cities = list(cities)
+    codes = [city.code for city in cities]
+    year_ago = months_before(as_of, 12)
+    counts = active_counts(city_codes=codes, dates=[as_of, year_ago])
+    estimates = _estimates(codes, as_of.year)
+    bands = list(UcjBand.objects.all())
+    rows = []
+    for city in cities:
+        estimate = estimates.get(city.code)
+        rows.append(
+            Coverage(
+                code=city.code,
+                name=city.name,
+                province_code=city.province_id,
+                active_pu=counts.get((city.code, "PU", as_of), 0),
+                active_bpu=counts.get((city.code, "BPU", as_of), 0),
+                potential_pu=estimate.potential_pu if estimate else None,
+                potential_bpu=estimate.potential_bpu if estimate else None,
+                target_percent=estimate.target_percent if estimate else None,
+                source=estimate.source if estimate else "",
+                year=estimate.year if estimate else None,
+                active_12m_ago=counts.get((city.code, "PU", year_ago), 0) + counts.get((city.code, "BPU", year_ago), 0),
+                bands=bands,
+            )
+        )
+    return rows
+
+
+def rollup(rows, *, code, name):
+    """Sum of counts over rows with a known potential (so the ratio compares like with like)."""
+    known = [row for row in rows if row.potential_total is not None]
+    total = Coverage(code=code, name=name, bands=rows[0].bands if rows else [])
+    total.active_pu = sum(row.active_pu for row in known)
+    total.active_bpu = sum(row.active_bpu for row in known)
+    total.potential_pu = sum(row.potential_pu for row in known) if known else None
+    total.potential_bpu = sum(row.potential_bpu for row in known) if known else None
+    total.active_12m_ago = sum(row.active_12m_ago or 0 for row in known)
+    return total
+
+
+def trend(city, *, as_of, months=24):
+    """[(month end, active total, UCJ %)] for the last `months` months of one city."""
+    points = month_ends(as_of, months)
+    counts = active_counts(city_codes=[city.code], dates=points)
+    estimates = {e.year: e for e in WorkforceEstimate.objects.filter(city=city).order_by("year")}
+    series = []
+    for day in points:
+        active = counts.get((city.code, "PU", day), 0) + counts.get((city.code, "BPU", day), 0)
+        usable = [e for year, e in estimates.items() if year <= day.year]
+        potential = usable[-1].potential_total if usable else None
+        series.append((day, active, percent(active, potential)))
+    return series
+
+
+def pace(row, *, as_of):
+    """When the target would be reached at the last 12 months' growth: a date, "reached", or None."""
+    if row.target_percent is None or not row.potential_total or row.change_12m is None:
+        return None, "unknown"
+    needed = math.ceil(row.target_percent * row.potential_total / 100) - row.active_total
+    if needed <= 0:
+        return None, "reached"
+    if row.change_12m <= 0:
+        return None, "not_at_this_pace"
+    months = math.ceil(needed / (row.change_12m / 12))
+    if months > 600:
+        return None, "not_at_this_pace"
+    return months_before(as_of, -months), "on_pace"
