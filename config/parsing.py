@@ -15,7 +15,7 @@ class ParseError(ValueError):
     pass
 
 
-def cached(parse, limit=200_000):
+def cached(parse, limit=50_000):
     """Memoises a parser on text cells: most columns repeat a few values (segments, dates, wages)."""
     memory = {}
 

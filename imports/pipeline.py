@@ -122,7 +122,9 @@ class Pass:
         self.canonical_query = kind.canonical_query(self.parse.present_columns)
         if allowed_cities is not None and self.parse.city_position is None:
             self.canonical_query = None  # the scope could not be checked without parsing
+        # Keys seen in this file; a single-column key is kept bare (a million 1-tuples cost ~60 MB more).
         self.seen = set()
+        self.bare_key = len(kind.key_columns) == 1
         self.stored_warnings = 0
         resume = job.applied_rows if apply else 0
         self.resume_after = resume
@@ -168,7 +170,7 @@ class Pass:
             values, _errors = self.parse(cells)
             key = tuple(values[c] for c in self.kind.key_columns)
             if None not in key:
-                self.seen.add(key)
+                self.seen.add(key[0] if self.bare_key else key)
 
     def _chunk(self, chunk):
         if self.apply:
@@ -221,7 +223,7 @@ class Pass:
 
     def _unchanged_fast(self, chunk, issues):
         """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""
-        parse, kind, seen, counts = self.parse, self.kind, self.seen, self.counts
+        parse, kind, seen, counts, bare = self.parse, self.kind, self.seen, self.counts, self.bare_key
         key_of, pick = parse.raw_key, parse.pick
         stored = kind.canonical_rows(self.canonical_query, parse.present_columns, [key_of(cells) for _n, cells in chunk])
         if not stored:
@@ -236,9 +238,10 @@ class Pass:
                 text is not None
                 and (allowed is None or text[city] in allowed)
                 and pick(cells if len(cells) >= width else parse.pad(cells)) == text
-                and (key := parse_key(raw)) not in seen
+                and (key := parse_key(raw))  # a tuple of one or more values: always true
+                and (seen_key := key[0] if bare else key) not in seen
             ):
-                seen.add(key)
+                seen.add(seen_key)
                 unchanged += 1
                 if warnings := kind.key_warnings(key):
                     self._warn(number, warnings, issues)
@@ -255,7 +258,8 @@ class Pass:
             values, errors = self.parse(cells)
             key = tuple(values[c] for c in kind.key_columns)
             if None not in key:
-                if key in seen:
+                seen_key = key[0] if self.bare_key else key
+                if seen_key in seen:
                     errors.append(
                         (
                             kind.key_columns[0],
@@ -263,7 +267,7 @@ class Pass:
                         )
                     )
                 else:
-                    seen.add(key)
+                    seen.add(seen_key)
             parsed.append((number, cells, values, errors))
         lookups = kind.prepare([p[2] for p in parsed if not p[3]], context) if parsed else None
         built = []

@@ -61,9 +61,8 @@ class CoverageTable(tables.Table):
         empty_text = _("Tidak ada kabupaten/kota untuk filter ini.")
 
     def render_name(self, record):
-        return format_html(
-            '<a href="{}">{}</a> <small class="muted">{}</small>', reverse("city", args=[record.code]), record.name, record.code
-        )
+        url = record.url or reverse("city", args=[record.code])
+        return format_html('<a href="{}">{}</a> <small class="muted">{}</small>', url, record.name, record.code)
 
     def render_ucj_percent(self, record):
         if record.ucj_percent is None:

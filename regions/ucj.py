@@ -51,6 +51,7 @@ class Coverage:
     year: int | None = None
     active_12m_ago: int | None = None
     bands: list = field(default_factory=list, repr=False)
+    url: str = ""  # where the name links to; a city's page unless set (roll-ups link to a filter)
 
     @property
     def active_total(self):

@@ -10,8 +10,8 @@ from django_tables2 import RequestConfig
 from config.spreadsheets import csv_lines, xlsx_response
 from participants.selectors import largest_employers
 from regions.filters import CityFilter
-from regions.models import Access, UcjBand
-from regions.selectors import access_of, cities_for, may_see_personal_data, role_of
+from regions.models import Access, Office, UcjBand
+from regions.selectors import access_of, cities_for, may_see_personal_data, offices_for, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
 from regions.ucj import coverage_rows, pace, rollup, trend
 
@@ -32,7 +32,11 @@ def ucj_table(request):
         raise Http404
     filters = CityFilter(request.GET or None, user=request.user)
     as_of = filters.as_of_date
-    rows = coverage_rows(filters.qs.select_related("province").order_by("code"), as_of=as_of)
+    cities = filters.qs.select_related("province").order_by("code")
+    rows = coverage_rows(cities, as_of=as_of)
+    grouping = request.GET.get("group")
+    if grouping in GROUPINGS:
+        rows = grouped(rows, grouping, cities, request.user)
     export = request.GET.get("_export")
     if export == "csv":
         response = StreamingHttpResponse(csv_lines(UCJ_CSV_HEADER, (export_row(r) for r in rows)), content_type="text/csv")
@@ -49,8 +53,36 @@ def ucj_table(request):
         "as_of": as_of,
         "bands": UcjBand.objects.all(),
         "query": request.GET.urlencode(),
+        "grouping": grouping if grouping in GROUPINGS else "",
     }
     return render(request, "regions/ucj.html", context)
+
+
+GROUPINGS = ("province", "office")
+
+
+def grouped(rows, grouping, cities, user):
+    """The same figures rolled up per province or per branch office (summed counts)."""
+    by_code = {row.code: row for row in rows}
+    groups = {}
+    if grouping == "province":
+        for city in cities:
+            key = (city.province_id, city.province.name)
+            groups.setdefault(key, []).append(by_code[city.code])
+        link = "province"
+    else:
+        served = offices_for(user).filter(kind=Office.Kind.CABANG).prefetch_related("cities")
+        for office in served:
+            members = [by_code[c.code] for c in office.cities.all() if c.code in by_code]
+            if members:
+                groups[(office.code, office.name)] = members
+        link = "office"
+    result = []
+    for (code, name), members in sorted(groups.items()):
+        total = rollup(members, code=code, name=name)
+        total.url = f"?{link}={code}"
+        result.append(total)
+    return result
 
 
 @login_required

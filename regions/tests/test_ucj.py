@@ -147,3 +147,15 @@ def test_dashboards_issue_a_bounded_number_of_queries(users, login, singkawang, 
 def test_bands_css_comes_from_data(client, db):
     css = client.get("/ucj/bands.css").content.decode()
     assert "#b3261e" in css
+
+
+def test_grouping_by_province_and_office_sums_counts(users, login, singkawang):
+    client = login(users["regional"])
+    by_province = export(client, "group=province")
+    assert [(row["city_code"], row["active_total"], row["potential_total"]) for row in by_province] == [("61", "10", "100")]
+    by_office = {row["city_code"]: row for row in export(client, "group=office")}
+    assert set(by_office) == {"SKW", "PNK"}
+    assert by_office["SKW"]["ucj_percent"] == "10.00"
+    assert by_office["PNK"]["ucj_percent"] == ""  # its only city has no workforce estimate
+    page = client.get("/ucj/?group=office").content.decode()
+    assert "?office=SKW" in page
