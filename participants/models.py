@@ -74,7 +74,9 @@ class Employer(models.Model):
 
 
 class Worker(models.Model):
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, validators=[validate_nik])
+    # Unique through a constraint, not unique=True: on PostgreSQL that also builds a second, LIKE-pattern
+    # index on NIK that nothing uses and that every imported row pays for.
+    nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik])
     kpj = models.CharField(_("nomor KPJ"), max_length=11, blank=True, validators=[validate_kpj])
     name = models.CharField(_("nama"), max_length=200)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
@@ -124,6 +126,9 @@ class Worker(models.Model):
         verbose_name_plural = _("pekerja")
         indexes = [models.Index(fields=["city", "segment"], name="worker_city_segment")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["nik"], name="worker_unique_nik", violation_error_message=_("Pekerja dengan NIK ini sudah ada.")
+            ),
             models.CheckConstraint(
                 condition=Q(member_until__isnull=True) | Q(member_until__gte=F("member_since")),
                 name="worker_membership_dates",

@@ -78,7 +78,7 @@ class OfficeKind(Kind):
             for o in offices
         }
 
-    def write(self, records, context):
+    def write(self, records, context, *, new=False):
         for code, name, kind, parent_code, cities in sorted(records, key=lambda r: r[2] != "KANWIL"):
             parent = Office.objects.get(code=parent_code) if parent_code else None
             office, _created = Office.objects.update_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
@@ -139,7 +139,7 @@ class MinimumWageKind(Kind):
         current = {(w.region_code, w.year): (w.region_code, w.year, w.amount) for w in wages}
         return {k: current[k] for k in keys if k in current}
 
-    def write(self, records, context):
+    def write(self, records, context, *, new=False):
         for code, year_, amount in records:
             region = {"city_id": code} if "." in code else {"province_id": code}
             MinimumWage.objects.update_or_create(**region, year=year_, defaults={"amount": amount})

@@ -1,0 +1,85 @@
+"""`make bench`, dashboard part: 2,000,000 workers across all 514 regencies/cities on PostgreSQL.
+
+The workers are generated in SQL (the import path has its own benchmark); then a full
+`refresh_figures` is timed, and the server time of `/ucj/` (all cities) and `/cities/<code>/` is
+measured in-process with Django's test client as an admin, median of repeated requests.
+"""
+
+import os
+import statistics
+import time
+
+from bench.imports import BASE_ENV, PG_URL, fresh_database
+
+WORKERS = int(os.environ.get("BENCH_DASHBOARD_WORKERS", "2000000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+
+GENERATE = """
+WITH cities AS (SELECT array_agg(code ORDER BY code) AS codes, count(*) AS n FROM regions_city)
+INSERT INTO participants_worker
+    (nik, kpj, name, birth_date, sex, segment, city_id, employer_id, wage, member_since, member_until, programs, import_job_id)
+SELECT replace(codes[1 + i %% n], '.', '') || lpad(i::text, 12, '0'), '', 'Pekerja ' || i, DATE '1980-01-01' + (i %% 9000),
+       CASE WHEN i %% 3 = 0 THEN 'P' ELSE 'L' END,
+       (ARRAY['PU','PU','PU','PU','PU','PU','BPU','BPU','BPU','JAKON'])[1 + i %% 10],
+       codes[1 + i %% n], NULL, 2500000 + (i %% 40) * 50000,
+       DATE '2018-01-01' + (i %% 3250), CASE WHEN i %% 15 = 0 THEN DATE '2018-01-01' + (i %% 3250) + 500 END, 'JKK JKM', NULL
+FROM cities, generate_series(1, %s) AS i
+"""
+WORKFORCE = """
+INSERT INTO regions_workforceestimate (city_id, year, potential_pu, potential_bpu, target_percent, source)
+SELECT code, 2025, 6000 + (hashtext(code) & 4095), 4000 + (hashtext(code || 'b') & 4095), 40, 'bench'
+FROM regions_city ON CONFLICT DO NOTHING
+"""
+
+
+def median_ms(client, url):
+    client.get(url)  # warm-up
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def main():
+    env = fresh_database("postgresql")
+    os.environ.update(env)
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from participants.figures import figures_refresh
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM participants_worker")
+        cursor.execute(GENERATE, [WORKERS])
+        cursor.execute(WORKFORCE)
+        cursor.execute("ANALYZE")
+    generated = time.perf_counter() - start
+    written, refresh_seconds = figures_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE participants_coveragefigure")
+    admin = get_user_model().objects.create_superuser("bench-admin", password=None)
+    client = Client()
+    client.force_login(admin)
+    ucj = median_ms(client, "/ucj/")
+    city = median_ms(client, "/cities/61.72/")
+    csv_export = median_ms(client, "/ucj/?_export=csv")
+    print(f"\n== dashboard benchmark on PostgreSQL: {WORKERS:,} workers in 514 regencies/cities (generated in {generated:.0f} s)")
+    print(f"refresh_figures (full): {refresh_seconds:.1f} s, {written:,} figure rows")
+    print(f"/ucj/ (all 514 cities): median {ucj:.0f} ms over {REPEAT} requests")
+    print(f"/cities/61.72/:          median {city:.0f} ms over {REPEAT} requests")
+    print(f"/ucj/?_export=csv:       median {csv_export:.0f} ms over {REPEAT} requests")
+
+
+if __name__ == "__main__":
+    assert PG_URL and BASE_ENV
+    main()
