@@ -35,6 +35,7 @@ test: venv
 bench: venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.imports
+	$(PY) -m bench.dashboards
 
 lint: venv
 	$(VENV)/bin/ruff check .
