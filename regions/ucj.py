@@ -116,38 +116,44 @@ class Coverage:
         return chosen
 
 
+ESTIMATE_FIELDS = ("city_id", "year", "potential_pu", "potential_bpu", "target_percent", "source")
+
+
 def _estimates(codes, year):
-    """The workforce estimate of `year` per city, or else its latest earlier one."""
+    """The workforce estimate of `year` per city, or else its latest earlier one (as plain dicts)."""
     chosen = {}
-    for estimate in WorkforceEstimate.objects.filter(city__in=codes, year__lte=year).order_by("city", "-year"):
-        chosen.setdefault(estimate.city_id, estimate)
+    estimates = WorkforceEstimate.objects.filter(city__in=codes, year__lte=year).order_by("city", "-year")
+    for estimate in estimates.values(*ESTIMATE_FIELDS):
+        chosen.setdefault(estimate["city_id"], estimate)
     return chosen
 
 
 def coverage_rows(cities, *, as_of):
-    """One Coverage per city in `cities` (City objects with province loaded), at as_of."""
+    """One Coverage per city at as_of; `cities` yields (code, name, province code) tuples."""
     cities = list(cities)
-    codes = [city.code for city in cities]
+    codes = [code for code, _name, _province in cities]
     year_ago = months_before(as_of, 12)
     counts = active_counts(city_codes=codes, dates=[as_of, year_ago])
     estimates = _estimates(codes, as_of.year)
     bands = list(UcjBand.objects.all())
+    unknown = dict.fromkeys(ESTIMATE_FIELDS)
+    unknown["source"] = ""
     rows = []
-    for city in cities:
-        estimate = estimates.get(city.code)
+    for code, name, province_code in cities:
+        estimate = estimates.get(code, unknown)
         rows.append(
             Coverage(
-                code=city.code,
-                name=city.name,
-                province_code=city.province_id,
-                active_pu=counts.get((city.code, "PU", as_of), 0),
-                active_bpu=counts.get((city.code, "BPU", as_of), 0),
-                potential_pu=estimate.potential_pu if estimate else None,
-                potential_bpu=estimate.potential_bpu if estimate else None,
-                target_percent=estimate.target_percent if estimate else None,
-                source=estimate.source if estimate else "",
-                year=estimate.year if estimate else None,
-                active_12m_ago=counts.get((city.code, "PU", year_ago), 0) + counts.get((city.code, "BPU", year_ago), 0),
+                code=code,
+                name=name,
+                province_code=province_code,
+                active_pu=counts.get((code, "PU", as_of), 0),
+                active_bpu=counts.get((code, "BPU", as_of), 0),
+                potential_pu=estimate["potential_pu"],
+                potential_bpu=estimate["potential_bpu"],
+                target_percent=estimate["target_percent"],
+                source=estimate["source"],
+                year=estimate["year"],
+                active_12m_ago=counts.get((code, "PU", year_ago), 0) + counts.get((code, "BPU", year_ago), 0),
                 bands=bands,
             )
         )

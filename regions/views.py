@@ -10,9 +10,9 @@ from django_tables2 import RequestConfig
 from config.spreadsheets import csv_lines, xlsx_response
 from participants.selectors import largest_employers
 from regions.filters import CityFilter
-from regions.models import Access, Office, UcjBand
+from regions.models import Access, Office, Province, UcjBand
 from regions.selectors import access_of, cities_for, may_see_personal_data, offices_for, role_of
-from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
+from regions.tables import UCJ_CSV_HEADER, CoverageTable, display_rows, export_row
 from regions.ucj import coverage_rows, pace, rollup, trend
 
 
@@ -32,7 +32,7 @@ def ucj_table(request):
         raise Http404
     filters = CityFilter(request.GET or None, user=request.user)
     as_of = filters.as_of_date
-    cities = filters.qs.select_related("province").order_by("code")
+    cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     rows = coverage_rows(cities, as_of=as_of)
     grouping = request.GET.get("group")
     if grouping in GROUPINGS:
@@ -44,7 +44,7 @@ def ucj_table(request):
         return response
     if export == "xlsx":
         return xlsx_response(f"ucj-{as_of}.xlsx", UCJ_CSV_HEADER, [export_row(r) for r in rows])
-    table = CoverageTable(rows, order_by=request.GET.get("sort"))
+    table = CoverageTable(display_rows(rows), order_by=request.GET.get("sort"))
     # 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and
     # exports always cover every filtered city.
     RequestConfig(request, paginate={"per_page": UCJ_ROWS_PER_PAGE}).configure(table)
@@ -69,9 +69,9 @@ def grouped(rows, grouping, cities, user):
     by_code = {row.code: row for row in rows}
     groups = {}
     if grouping == "province":
-        for city in cities:
-            key = (city.province_id, city.province.name)
-            groups.setdefault(key, []).append(by_code[city.code])
+        names = dict(Province.objects.values_list("code", "name"))
+        for code, _name, province_code in cities:
+            groups.setdefault((province_code, names[province_code]), []).append(by_code[code])
         link = "province"
     else:
         served = offices_for(user).filter(kind=Office.Kind.CABANG).prefetch_related("cities")
@@ -93,7 +93,7 @@ def city_detail(request, code):
     city = get_object_or_404(cities_for(request.user), code=code)
     filters = CityFilter(request.GET or None, user=request.user)
     as_of = filters.as_of_date
-    (row,) = coverage_rows([city], as_of=as_of)
+    (row,) = coverage_rows([(city.code, city.name, city.province_id)], as_of=as_of)
     reach_date, reach_state = pace(row, as_of=as_of)
     context = {
         "city": city,

@@ -159,3 +159,13 @@ def test_grouping_by_province_and_office_sums_counts(users, login, singkawang):
     assert by_office["PNK"]["ucj_percent"] == ""  # its only city has no workforce estimate
     page = client.get("/ucj/?group=office").content.decode()
     assert "?office=SKW" in page
+
+
+def test_table_sorts_by_raw_values(users, login, singkawang):
+    client = login(users["regional"])
+    page = client.get("/ucj/?sort=-active_total").content.decode()
+    assert page.index("Kota Singkawang") < page.index("Kota Pontianak")
+    page = client.get("/ucj/?sort=active_total").content.decode()
+    assert page.index("Kota Pontianak") < page.index("Kota Singkawang")
+    page = client.get("/ucj/?sort=-ucj_percent").content.decode()
+    assert page.index("Kota Singkawang") < page.index("Kota Pontianak")  # unknown UCJ sorts last
