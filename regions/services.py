@@ -15,6 +15,8 @@ _REFERENCE_VIEW = [
     "regions.view_office",
     "regions.view_minimumwage",
     "regions.view_workforceestimate",
+    "subsidies.view_programme",
+    "subsidies.view_recipient",
 ]
 _PARTICIPANT_EDIT = [
     "participants.view_employer",

@@ -1,0 +1,111 @@
+"""BSU programmes (rules as data), recipients moving through the pipeline, and every status change."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Worker
+
+
+class Programme(models.Model):
+    """One year's wage subsidy; every rule the screening applies is a field here, not code."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    regulation = models.CharField(_("dasar hukum"), max_length=150, blank=True)
+    amount_per_month = models.BigIntegerField(_("bantuan per bulan (Rp)"))
+    months = models.PositiveSmallIntegerField(_("jumlah bulan"))
+    wage_cap = models.BigIntegerField(_("batas upah (Rp)"))
+    minimum_wage_round_up = models.BooleanField(
+        _("batas naik ke upah minimum"),
+        default=True,
+        help_text=_("Bila UMK (atau UMP) di atas batas upah, batasnya upah minimum itu dibulatkan ke atas."),
+    )
+    round_up_unit = models.BigIntegerField(_("satuan pembulatan (Rp)"), default=100_000)
+    minimum_wage_year = models.PositiveSmallIntegerField(_("tahun upah minimum"))
+    membership_cutoff = models.DateField(_("peserta aktif per tanggal"))
+    segments = models.CharField(_("segmen"), max_length=50, default="PU", help_text=_("dipisah spasi, mis. PU"))
+    channels = models.CharField(_("kanal penyaluran"), max_length=100, default="BRI BNI MANDIRI BTN BSI POS")
+    period_start = models.DateField(_("periode mulai"), null=True, blank=True)
+    period_end = models.DateField(_("periode selesai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-membership_cutoff"]
+        verbose_name = _("program BSU")
+        verbose_name_plural = _("program BSU")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def amount_total(self):
+        return self.amount_per_month * self.months
+
+    @cached_property
+    def segment_codes(self):
+        return frozenset(self.segments.split())
+
+
+class RecipientStatus(models.TextChoices):
+    SCREENED_OUT = "SCREENED_OUT", _("Tidak memenuhi syarat")
+    CANDIDATE = "CANDIDATE", _("Calon penerima")
+    VERIFIED = "VERIFIED", _("Lolos verifikasi")
+    REJECTED = "REJECTED", _("Ditolak pada pemadanan")
+    ACCOUNT_INVALID = "ACCOUNT_INVALID", _("Rekening bermasalah")
+    DETERMINED = "DETERMINED", _("Ditetapkan")
+    DISBURSED = "DISBURSED", _("Tersalurkan")
+    RETURNED = "RETURNED", _("Dana dikembalikan")
+
+
+# Groups the dashboards query by.
+SCREENING_STATUSES = (RecipientStatus.SCREENED_OUT, RecipientStatus.CANDIDATE)
+PENDING_STATUSES = (
+    RecipientStatus.CANDIDATE,
+    RecipientStatus.VERIFIED,
+    RecipientStatus.ACCOUNT_INVALID,
+    RecipientStatus.DETERMINED,
+    RecipientStatus.RETURNED,
+)
+FINAL_STATUSES = (RecipientStatus.SCREENED_OUT, RecipientStatus.REJECTED, RecipientStatus.DISBURSED)
+
+
+class Recipient(models.Model):
+    """A worker's place in one programme's pipeline."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="recipients")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="bsu_recipients")
+    status = models.CharField(_("status"), max_length=16, choices=RecipientStatus.choices)
+    status_since = models.DateTimeField(_("status sejak"))
+    batch = models.PositiveSmallIntegerField(_("tahap/batch"), null=True, blank=True)
+    channel = models.CharField(_("kanal"), max_length=10, blank=True)
+    failed_rules = models.JSONField(_("syarat yang tidak terpenuhi"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("penerima BSU")
+        verbose_name_plural = _("penerima BSU")
+        constraints = [models.UniqueConstraint(fields=["programme", "worker"], name="recipient_unique_worker")]
+        indexes = [models.Index(fields=["programme", "status"], name="recipient_programme_status")]
+
+    def __str__(self):
+        return f"{self.programme.code} {self.worker_id} {self.status}"
+
+
+class StatusChange(models.Model):
+    """Audit row written in the same transaction as every status change."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(max_length=16, choices=RecipientStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=RecipientStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    import_job = models.ForeignKey("imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    amount = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recipient", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.from_status or '-'} -> {self.to_status}"
