@@ -125,3 +125,10 @@ class TestAdminScope:
             {"app_label": "participants", "model_name": "worker", "field_name": "city", "term": "Kota"},
         )
         assert [item["id"] for item in response.json()["results"]] == ["61.72"]
+
+
+def test_indonesian_by_default_even_for_an_english_browser_and_english_on_request(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
