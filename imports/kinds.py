@@ -209,6 +209,10 @@ class Kind:
             return insert
         return f"{insert} ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET {updates}"
 
+    def unchanged(self, stored, record):
+        """Whether a row changes nothing: by default, the record equals the stored one."""
+        return stored == record
+
     def key_warnings(self, key):
         """Warnings that depend on the key alone (also given for rows found unchanged without parsing)."""
         return []

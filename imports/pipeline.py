@@ -216,7 +216,7 @@ class Pass:
                 continue
             if absent:  # columns missing from the file keep their stored values
                 record = tuple(old[i] if i in absent else value for i, value in enumerate(record))
-            if old != record:
+            if not self.kind.unchanged(old, record):
                 counts["updated"] += 1
                 updated.append(record)
             else:

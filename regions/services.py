@@ -27,6 +27,7 @@ _PARTICIPANT_EDIT = [
     "participants.change_worker",
     "regions.add_workforceestimate",
     "regions.change_workforceestimate",
+    "subsidies.change_recipient",  # the bsu_results import
 ]
 ROLE_PERMISSIONS = {
     Access.Role.REGIONAL: _REFERENCE_VIEW + _PARTICIPANT_EDIT,

@@ -124,3 +124,33 @@ def test_pipeline_transitions_are_enforced_and_audited(bsu, reference_regions, u
         ("DETERMINED", "DISBURSED", 600_000),
     ]
     assert StatusChange.objects.get(to_status="VERIFIED").actor == users["branch"]
+
+
+def test_bsu_results_file_moves_recipients_and_refuses_skipped_steps(bsu, reference_regions, tmp_path, capsys):
+    first = WorkerFactory(city_code="61.72", nik="6172015508950001")
+    second = WorkerFactory(city_code="61.72", nik="6172011203900002")
+    bsu_screen(programme=bsu)
+    path = tmp_path / "hasil.csv"
+    path.write_text(
+        "programme;nik;status;batch;channel;reason;reference\n"
+        "BSU-2025;6172015508950001;VERIFIED;;;;\n"
+        "BSU-2025;6172011203900002;DISBURSED;1;BRI;;TRX-9\n"
+        "BSU-2025;6172016101000003;VERIFIED;;;;\n"
+    )
+    errors = tmp_path / "e.csv"
+    call_command("import_file", "bsu_results", str(path), "--errors", str(errors))
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "rows=3 created=0 updated=1 unchanged=0 rejected=2"
+    assert Recipient.objects.get(worker=first).status == S.VERIFIED
+    assert Recipient.objects.get(worker=second).status == S.CANDIDATE
+    text = errors.read_text(encoding="utf-8")
+    assert "Status sekarang Calon penerima; tidak bisa langsung menjadi Tersalurkan" in text
+    assert "belum disaring" in text
+    change = StatusChange.objects.get(recipient__worker=first, to_status="VERIFIED")
+    assert change.import_job is not None
+
+    path.write_text(
+        "programme,nik,status,batch,channel\nBSU-2025,6172015508950001,VERIFIED,,\nBSU-2025,6172015508950001,DETERMINED,2,BRI\n"
+    )
+    call_command("import_file", "bsu_results", str(path))
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line == "rows=2 created=0 updated=0 unchanged=1 rejected=1"  # a key twice in one file: the first counts
