@@ -107,22 +107,11 @@ def import_run(env, kind, path, rows):
 def raw_copy(csv_path):
     import psycopg
 
+    from bench.generate import HEADER
+
     with psycopg.connect(PG_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
-        names = [
-            "nik",
-            "name",
-            "segment",
-            "city_code",
-            "member_since",
-            "kpj",
-            "birth_date",
-            "sex",
-            "npp",
-            "wage",
-            "member_until",
-            "programs",
-        ]
+        names = HEADER
         columns = ", ".join(f"{name} text" for name in names)
         conn.execute(f"CREATE UNLOGGED TABLE bench_raw_copy ({columns})")
         start = time.perf_counter()

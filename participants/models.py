@@ -38,6 +38,21 @@ def validate_programs(value):
         )
 
 
+def import_trace():
+    """The import job that last created or changed a row: a trace, not a relation to enforce (no
+    constraint, no index, so bulk writes skip a per-row trigger)."""
+    return models.ForeignKey(
+        "imports.ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("terakhir dibuat/diubah oleh impor"),
+    )
+
+
 class Employer(models.Model):
     npp = models.CharField(_("NPP"), max_length=20, unique=True)
     name = models.CharField(_("nama"), max_length=200)
@@ -53,16 +68,7 @@ class Employer(models.Model):
     )
     sector = models.CharField(_("sektor"), max_length=100, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"), null=True, blank=True)
-    import_job = models.ForeignKey(
-        "imports.ImportJob",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        db_index=False,
-        db_constraint=False,  # a trace, not a relation to enforce: bulk writes skip a per-row trigger
-        related_name="+",
-        verbose_name=_("terakhir dibuat/diubah oleh impor"),
-    )
+    import_job = import_trace()
 
     class Meta:
         ordering = ["npp"]
@@ -106,16 +112,7 @@ class Worker(models.Model):
     wage = models.BigIntegerField(_("upah per bulan (Rp)"), null=True, blank=True)
     member_since = models.DateField(_("peserta sejak"))
     member_until = models.DateField(_("peserta sampai"), null=True, blank=True, help_text=_("Kosong bila masih aktif."))
-    import_job = models.ForeignKey(
-        "imports.ImportJob",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        db_index=False,
-        db_constraint=False,  # a trace, not a relation to enforce: bulk writes skip a per-row trigger
-        related_name="+",
-        verbose_name=_("terakhir dibuat/diubah oleh impor"),
-    )
+    import_job = import_trace()
     programs = models.CharField(
         _("program"), max_length=30, blank=True, validators=[validate_programs], help_text=" ".join(PROGRAMS)
     )
