@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test lint migrate demo bench clean
+.PHONY: venv run serve test lint migrate demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ run: demo
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Production-style serving: gunicorn + whitenoise's hashed, compressed static files + the worker, against the
+# configured database. Needs DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment
+# (and DJANGO_SECURE_SSL_REDIRECT=false when no TLS proxy sits in front, e.g. on loopback).
+WORKERS ?= 3
+serve: venv
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(VENV)/bin/gunicorn config.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
