@@ -16,8 +16,6 @@ class Segment(models.TextChoices):
     PMI = "PMI", _("Pekerja Migran Indonesia (PMI)")
 
 
-# Segments counted as PU in UCJ figures (DOMAIN.md: PU includes PMI, and Jakon sits with wage earners).
-PU_GROUP_SEGMENTS = (Segment.PU, Segment.PMI, Segment.JAKON)
 EMPLOYER_REQUIRED_SEGMENTS = (Segment.PU,)
 EMPLOYER_FORBIDDEN_SEGMENTS = (Segment.BPU,)
 
@@ -156,7 +154,7 @@ class Worker(models.Model):
 
 
 class SegmentGroup(models.TextChoices):
-    """UCJ counts PU (PU + PMI + JAKON) and BPU separately."""
+    """UCJ counts PU (PU + PMI + JAKON: every segment but BPU) and BPU separately (participants/figures.py)."""
 
     PU = "PU", _("PU (penerima upah, termasuk PMI dan Jakon)")
     BPU = "BPU", _("BPU (bukan penerima upah)")

@@ -58,16 +58,8 @@ class RecipientStatus(models.TextChoices):
     RETURNED = "RETURNED", _("Dana dikembalikan")
 
 
-# Groups the dashboards query by.
+# Statuses screening may still change; later ones belong to the pipeline.
 SCREENING_STATUSES = (RecipientStatus.SCREENED_OUT, RecipientStatus.CANDIDATE)
-PENDING_STATUSES = (
-    RecipientStatus.CANDIDATE,
-    RecipientStatus.VERIFIED,
-    RecipientStatus.ACCOUNT_INVALID,
-    RecipientStatus.DETERMINED,
-    RecipientStatus.RETURNED,
-)
-FINAL_STATUSES = (RecipientStatus.SCREENED_OUT, RecipientStatus.REJECTED, RecipientStatus.DISBURSED)
 
 
 class Recipient(models.Model):
