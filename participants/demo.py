@@ -184,7 +184,7 @@ def _workers_for_city(city, employers, count, ended, today, rng):
             until = min(today - dt.timedelta(days=1), since + dt.timedelta(days=rng.randint(30, 700)))
         employer = rng.choice(employers) if segment == Segment.PU or (segment == Segment.JAKON and employers) else None
         wage = (
-            rng.randrange(2_400_000, 7_500_000, 50_000)
+            min(2_400_000 + int(rng.expovariate(1 / 1_200_000)) // 50_000 * 50_000, 15_000_000)  # most near the minimum
             if segment != Segment.BPU
             else rng.randrange(1_000_000, 4_000_000, 100_000)
         )

@@ -1,5 +1,6 @@
 """Employers, workers and their membership: the UCJ numerator."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -178,3 +179,25 @@ class CoverageFigure(models.Model):
 
     def __str__(self):
         return f"{self.city_id} {self.group} {self.day}: {self.joined_total - self.left_total}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked up which NIK or downloaded personal data, and when (kept out of application logs)."""
+
+    class Action(models.TextChoices):
+        LOOKUP = "LOOKUP", _("pencarian NIK")
+        EXPORT = "EXPORT", _("unduhan data pribadi")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("pengguna"))
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("NIK / berkas"), max_length=200)
+    found = models.BooleanField(_("ditemukan"), default=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("akses data pribadi")
+        verbose_name_plural = _("log akses data pribadi")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.subject}"

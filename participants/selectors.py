@@ -28,7 +28,9 @@ def workers_for(user):
 def largest_employers(user, *, city, as_of, limit=10):
     """Employers with the most participants of `city` active at as_of (staff of the scope only)."""
     active = workers_for(user).filter(active_on(as_of), city=city, employer__isnull=False)
-    ranked = active.values("employer").annotate(active=Count("id")).order_by("-active", "employer")[:limit]
-    counts = {entry["employer"]: entry["active"] for entry in ranked}
-    employers = Employer.objects.in_bulk(list(counts))
-    return [(employers[pk], total) for pk, total in counts.items()]
+    ranked = (
+        active.values_list("employer__npp", "employer__name")
+        .annotate(active=Count("id"))
+        .order_by("-active", "employer__npp")[:limit]
+    )
+    return [(Employer(npp=npp, name=name), total) for npp, name, total in ranked]

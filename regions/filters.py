@@ -9,15 +9,14 @@ from regions.models import City, Office, Province
 from regions.selectors import cities_for, offices_for
 
 
-class CityFilter(django_filters.FilterSet):
+class RegionFilter(django_filters.FilterSet):
+    """Province, office and kind over the regencies/cities in the user's scope."""
+
     province = django_filters.ModelChoiceFilter(label=_("Provinsi"), queryset=Province.objects.none(), empty_label=_("Semua"))
     office = django_filters.ModelChoiceFilter(
         label=_("Kantor"), queryset=Office.objects.none(), method="filter_office", empty_label=_("Semua"), to_field_name="code"
     )
     kind = django_filters.ChoiceFilter(label=_("Kabupaten/kota"), choices=City.Kind.choices, empty_label=_("Semua"))
-    as_of = django_filters.DateFilter(
-        label=_("Per tanggal"), method="keep", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
-    )
 
     class Meta:
         model = City
@@ -35,10 +34,19 @@ class CityFilter(django_filters.FilterSet):
         return queryset.filter(offices=office)
 
     def keep(self, queryset, name, value):
-        return queryset  # the date chooses the figures, not the rows
+        return queryset  # a value choosing the figures, not the rows
+
+    def value(self, name, default):
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get(name) not in (None, ""):
+            return self.form.cleaned_data[name]
+        return default
+
+
+class CityFilter(RegionFilter):
+    as_of = django_filters.DateFilter(
+        label=_("Per tanggal"), method="keep", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+    )
 
     @property
     def as_of_date(self):
-        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("as_of"):
-            return self.form.cleaned_data["as_of"]
-        return timezone.localdate()
+        return self.value("as_of", timezone.localdate())

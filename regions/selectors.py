@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from regions.models import Access, City, Office
+from regions.models import Access, City, Office, Province
 
 
 def access_of(user):
@@ -56,3 +56,33 @@ def offices_for(user):
 def may_see_personal_data(user):
     """Officials see figures only; staff see names and NIKs of their scope."""
     return role_of(user) in {Access.Role.ADMIN, Access.Role.REGIONAL, Access.Role.BRANCH}
+
+
+GROUPINGS = ("province", "kanwil", "office")
+
+
+def city_groups(grouping, cities, user):
+    """[(code, name, filter parameter, [city codes])] of the filtered cities (code, name, province
+    tuples) grouped per province, per kanwil or per branch office the user may see."""
+    codes = {code for code, _name, _province in cities}
+    groups = []
+    if grouping == "province":
+        names = dict(Province.objects.values_list("code", "name"))
+        members = {}
+        for code, _name, province_code in cities:
+            members.setdefault(province_code, []).append(code)
+        groups = [(p, names[p], "province", m) for p, m in members.items()]
+    elif grouping in ("kanwil", "office"):
+        kind = Office.Kind.KANWIL if grouping == "kanwil" else Office.Kind.CABANG
+        served = City.objects.filter(code__in=codes)
+        offices = offices_for(user).filter(kind=kind)
+        pairs = (
+            served.filter(offices__parent__in=offices).values_list("offices__parent__code", "offices__parent__name", "code")
+            if grouping == "kanwil"
+            else served.filter(offices__in=offices).values_list("offices__code", "offices__name", "code")
+        )
+        members = {}
+        for office_code, office_name, code in pairs:
+            members.setdefault((office_code, office_name), set()).add(code)
+        groups = [(c, n, "office", sorted(m)) for (c, n), m in members.items()]
+    return sorted(groups)

@@ -28,6 +28,9 @@ _PARTICIPANT_EDIT = [
     "regions.add_workforceestimate",
     "regions.change_workforceestimate",
     "subsidies.change_recipient",  # the bsu_results import
+    "subsidies.view_bankaccount",
+    "subsidies.add_bankaccount",
+    "subsidies.change_bankaccount",
 ]
 ROLE_PERMISSIONS = {
     Access.Role.REGIONAL: _REFERENCE_VIEW + _PARTICIPANT_EDIT,

@@ -35,7 +35,7 @@ NUMBERS = ("active_pu", "active_bpu", "active_total", "potential_total", "gap")
 PERCENTS = ("ucj_pu_percent", "ucj_bpu_percent")
 
 
-def _column(label, name, **kwargs):
+def figure_column(label, name, **kwargs):
     """A column showing the pre-formatted text of `name`, sorted by its raw value."""
     return tables.Column(verbose_name=label, accessor=name, order_by=f"{name}_sort", attrs=NUMBER_CELL, **kwargs)
 
@@ -45,15 +45,15 @@ class CoverageTable(tables.Table):
     columns took ~90 ms through django-tables2's render hooks)."""
 
     name = tables.Column(verbose_name=_("Kabupaten/kota"), order_by=("name_sort",))
-    active_pu = _column(_("Aktif PU"), "active_pu")
-    active_bpu = _column(_("Aktif BPU"), "active_bpu")
-    active_total = _column(_("Aktif total"), "active_total")
-    potential_total = _column(_("Potensi"), "potential_total")
-    ucj_percent = _column(_("UCJ"), "ucj_percent")
-    ucj_pu_percent = _column(_("UCJ PU"), "ucj_pu_percent")
-    ucj_bpu_percent = _column(_("UCJ BPU"), "ucj_bpu_percent")
-    gap = _column(_("Belum terlindungi"), "gap")
-    change_12m = _column(_("Perubahan 12 bulan"), "change_12m")
+    active_pu = figure_column(_("Aktif PU"), "active_pu")
+    active_bpu = figure_column(_("Aktif BPU"), "active_bpu")
+    active_total = figure_column(_("Aktif total"), "active_total")
+    potential_total = figure_column(_("Potensi"), "potential_total")
+    ucj_percent = figure_column(_("UCJ"), "ucj_percent")
+    ucj_pu_percent = figure_column(_("UCJ PU"), "ucj_pu_percent")
+    ucj_bpu_percent = figure_column(_("UCJ BPU"), "ucj_bpu_percent")
+    gap = figure_column(_("Belum terlindungi"), "gap")
+    change_12m = figure_column(_("Perubahan 12 bulan"), "change_12m")
 
     class Meta:
         attrs = {"class": "data ucj"}
@@ -83,32 +83,55 @@ def _ucj_cell(row):
     )
 
 
-class DisplayRow:
-    """A Coverage row as the table sees it: formatted text per column, formatted only when a cell of
-    the current page is drawn, and a raw `<column>_sort` value for ordering every row."""
+def region_link(row):
+    """A row's name linking to its city page, or to the filter a roll-up row sets in `url`."""
+    url = row.url or reverse("city", args=[row.code])
+    return format_html('<a href="{}">{}</a> <small class="muted">{}</small>', url, row.name, row.code)
 
-    def __init__(self, row):
+
+def number_cell(name):
+    return lambda row: format_number(getattr(row, name))
+
+
+def percent_cell(name):
+    return lambda row: format_percent(getattr(row, name))
+
+
+def _change_cell(row):
+    change = row.change_12m
+    return "" if change is None else f"{'+' if change > 0 else ''}{format_number(change)}"
+
+
+UCJ_CELLS = {
+    "name": region_link,
+    "ucj_percent": _ucj_cell,
+    "change_12m": _change_cell,
+    **{name: number_cell(name) for name in NUMBERS},
+    **{name: percent_cell(name) for name in PERCENTS},
+}
+
+
+class DisplayRow:
+    """A figures row as a table sees it: formatted text per column (`cells`: column -> formatter),
+    formatted only when a cell of the current page is drawn, and a raw `<column>_sort` value for
+    ordering every row."""
+
+    def __init__(self, row, cells):
         self.row = row
+        self.cells = cells
 
     def __getattr__(self, name):
-        row = self.row
+        if name in ("row", "cells"):
+            raise AttributeError(name)
         if name.endswith("_sort"):
             field = name.removesuffix("_sort")
-            return row.name if field == "name" else _sortable(getattr(row, field))
-        if name == "name":
-            url = row.url or reverse("city", args=[row.code])
-            return format_html('<a href="{}">{}</a> <small class="muted">{}</small>', url, row.name, row.code)
-        if name == "ucj_percent":
-            return _ucj_cell(row)
-        if name in NUMBERS:
-            return format_number(getattr(row, name))
-        if name in PERCENTS:
-            return format_percent(getattr(row, name))
-        if name == "change_12m":
-            change = row.change_12m
-            return "" if change is None else f"{'+' if change > 0 else ''}{format_number(change)}"
-        raise AttributeError(name)
+            return self.row.name if field == "name" else _sortable(getattr(self.row, field))
+        try:
+            cell = self.cells[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return cell(self.row)
 
 
-def display_rows(rows):
-    return [DisplayRow(row) for row in rows]
+def display_rows(rows, cells=UCJ_CELLS):
+    return [DisplayRow(row, cells) for row in rows]

@@ -10,8 +10,8 @@ from django_tables2 import RequestConfig
 from config.spreadsheets import csv_lines, xlsx_response
 from participants.selectors import largest_employers
 from regions.filters import CityFilter
-from regions.models import Access, Office, Province, UcjBand
-from regions.selectors import access_of, cities_for, may_see_personal_data, offices_for, role_of
+from regions.models import Access, UcjBand
+from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, display_rows, export_row
 from regions.ucj import coverage_rows, pace, rollup, trend
 
@@ -60,30 +60,16 @@ def ucj_table(request):
     return render(request, "regions/ucj.html", context)
 
 
-GROUPINGS = ("province", "office")
 UCJ_ROWS_PER_PAGE = 50
 
 
 def grouped(rows, grouping, cities, user):
-    """The same figures rolled up per province or per branch office (summed counts)."""
+    """The same figures rolled up per province, kanwil or branch office (summed counts)."""
     by_code = {row.code: row for row in rows}
-    groups = {}
-    if grouping == "province":
-        names = dict(Province.objects.values_list("code", "name"))
-        for code, _name, province_code in cities:
-            groups.setdefault((province_code, names[province_code]), []).append(by_code[code])
-        link = "province"
-    else:
-        served = offices_for(user).filter(kind=Office.Kind.CABANG).prefetch_related("cities")
-        for office in served:
-            members = [by_code[c.code] for c in office.cities.all() if c.code in by_code]
-            if members:
-                groups[(office.code, office.name)] = members
-        link = "office"
     result = []
-    for (code, name), members in sorted(groups.items()):
-        total = rollup(members, code=code, name=name)
-        total.url = f"?{link}={code}"
+    for code, name, parameter, members in city_groups(grouping, cities, user):
+        total = rollup([by_code[c] for c in members], code=code, name=name)
+        total.url = f"?{parameter}={code}"
         result.append(total)
     return result
 
@@ -102,7 +88,7 @@ def city_detail(request, code):
         "reach_date": reach_date,
         "reach_state": reach_state,
         "trend": trend_chart(trend(city, as_of=as_of), row.target_percent),
-        "bands": UcjBand.objects.all(),
+        "bands": row.bands,
         "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
     }
     return render(request, "regions/city.html", context)

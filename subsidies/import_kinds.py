@@ -1,13 +1,17 @@
 """Import kind `bsu_results`: Kemnaker and bank results that move recipients along the pipeline."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import parsing
 from imports.kinds import Built, Column, Kind, choice, register
-from participants.import_kinds import parse_nik
-from subsidies.models import Programme, Recipient, RecipientStatus
-from subsidies.services import recipient_transition, transition_error
+from participants.import_kinds import bounded_text, parse_nik
+from participants.models import Worker
+from subsidies.models import Bank, BankAccount, Programme, Recipient, RecipientStatus
+from subsidies.services import Move, recipients_advance, transition_error
 
 S = RecipientStatus
 RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED]
@@ -30,10 +34,10 @@ class BsuResultKind(Kind):
         Column("channel", "kanal", choice({c: c for c in CHANNELS}), field="channel"),
         Column("reason", "alasan", parsing.text, repeats=False, field="reason"),
         Column("reference", "referensi", parsing.text, repeats=False, field="reference"),
-        Column("date", "tanggal", parsing.date),
+        Column("date", "tanggal", parsing.date, field="at"),
     ]
     key_columns = ("programme", "nik")
-    fields = ("recipient_id", "status", "batch", "channel", "reason", "reference")
+    fields = ("recipient_id", "status", "batch", "channel", "reason", "reference", "at")
 
     def prepare(self, rows, context):
         programmes = dict(Programme.objects.filter(code__in={r["programme"] for r in rows}).values_list("code", "id"))
@@ -62,7 +66,8 @@ class BsuResultKind(Kind):
             errors.append(("status", message))
         if v["status"] == S.DETERMINED and not target_batch:
             errors.append(("batch", _("Penetapan membutuhkan nomor batch.")))
-        record = (recipient_id, v["status"], target_batch, target_channel, v["reason"] or "", v["reference"] or "")
+        at = _start_of_day(v["date"]) if v["date"] else None
+        record = (recipient_id, v["status"], target_batch, target_channel, v["reason"] or "", v["reference"] or "", at)
         return Built(key=key, record=record, errors=errors)
 
     def existing(self, keys):
@@ -73,7 +78,7 @@ class BsuResultKind(Kind):
         wanted = set(keys)
         # reason and reference belong to the change to be written, not to the recipient: stored as empty
         return {
-            (code, nik): (pk, status, batch, channel, "", "")
+            (code, nik): (pk, status, batch, channel, "", "", None)
             for code, nik, pk, status, batch, channel in rows
             if (code, nik) in wanted
         }
@@ -85,18 +90,80 @@ class BsuResultKind(Kind):
         return None
 
     def write(self, records, context, *, new=False):
-        actor = context.job.created_by
-        for recipient_id, status, batch, channel, reason, reference in records:
-            recipient_transition(
-                recipient=Recipient(pk=recipient_id),
-                to_status=status,
-                actor=actor,
-                job=context.job,
-                reason=reason,
-                reference=reference,
-                batch=batch,
-                channel=channel,
-            )
+        moves = [
+            Move(recipient_id, status, batch=batch, channel=channel, reason=reason, reference=reference, at=at)
+            for recipient_id, status, batch, channel, reason, reference, at in records
+        ]
+        recipients_advance(moves, actor=context.job.created_by, job=context.job)
 
 
+def parse_account_number(value):
+    """Digits only (spaces, dots and dashes as people type them are dropped); a number a spreadsheet
+    turned into 1.23E+12 is refused like a mangled NIK."""
+    text = parsing.text(value)
+    if text is None:
+        return None
+    if isinstance(value, float) or "E+" in text.upper():
+        raise parsing.ParseError(_("Nomor rekening diubah spreadsheet menjadi angka; simpan kolom ini sebagai teks."))
+    digits = text.replace(" ", "").replace("-", "").replace(".", "")
+    if not digits.isdigit() or not 6 <= len(digits) <= 20:
+        raise parsing.ParseError(_("Nomor rekening harus 6-20 angka."))
+    return digits
+
+
+class BankAccountKind(Kind):
+    """One account per worker; an account number already used for another NIK is a warning (such
+    accounts are paid through Pos Indonesia), not a rejection."""
+
+    name = "bank_accounts"
+    label = gettext_lazy("Rekening bank")
+    model = BankAccount
+    permission = "subsidies.add_bankaccount"
+    columns = [
+        Column("nik", "nik", parse_nik, required=True, repeats=False),
+        Column("bank", "bank", choice({b.value: b.value for b in Bank}), required=True, field="bank"),
+        Column("account_number", "nomor_rekening", parse_account_number, required=True, repeats=False, field="account_number"),
+        Column("account_name", "nama_rekening", bounded_text(200), repeats=False, field="account_name"),
+    ]
+    key_columns = ("nik",)
+    key_fields = ("worker_id",)
+    fields = ("worker_id", "bank", "account_number", "account_name")
+    trace_field = "import_job_id"
+
+    def prepare(self, rows, context):
+        workers = {
+            nik: (pk, city)
+            for nik, pk, city in Worker.objects.filter(nik__in={r["nik"] for r in rows}).values_list("nik", "pk", "city_id")
+        }
+        owners = {}
+        for number, nik in BankAccount.objects.filter(account_number__in={r["account_number"] for r in rows}).values_list(
+            "account_number", "worker__nik"
+        ):
+            owners.setdefault(number, set()).add(nik)
+        return workers, owners
+
+    def build(self, v, lookups, context):
+        workers, owners = lookups
+        errors, warnings = [], []
+        found = workers.get(v["nik"])
+        if found is None:
+            errors.append(("nik", _("NIK %(nik)s belum terdaftar sebagai pekerja.") % {"nik": v["nik"]}))
+            return Built(key=None, errors=errors)
+        worker_id, city = found
+        self.check_city(city, context, errors, column="nik")
+        others = owners.get(v["account_number"], set()) - {v["nik"]}
+        if others:
+            warnings.append(("account_number", _("Nomor rekening ini juga terdaftar untuk %(n)d NIK lain.") % {"n": len(others)}))
+        record = (worker_id, v["bank"], v["account_number"], v["account_name"] or "")
+        return Built(key=(worker_id,), record=record, errors=errors, warnings=warnings)
+
+    def canonical_query(self, present):
+        return None  # the file's key (NIK) is not the table's key (worker): every row is parsed
+
+
+def _start_of_day(date):
+    return timezone.make_aware(dt.datetime.combine(date, dt.time()))
+
+
+register(BankAccountKind())
 register(BsuResultKind())

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Worker
+from participants.models import Worker, import_trace
 
 
 class Programme(models.Model):
@@ -60,6 +61,14 @@ class RecipientStatus(models.TextChoices):
 
 # Statuses screening may still change; later ones belong to the pipeline.
 SCREENING_STATUSES = (RecipientStatus.SCREENED_OUT, RecipientStatus.CANDIDATE)
+# Statuses a recipient can still leave: one held longer than the chosen number of days is "stuck".
+OPEN_STATUSES = (
+    RecipientStatus.CANDIDATE,
+    RecipientStatus.VERIFIED,
+    RecipientStatus.ACCOUNT_INVALID,
+    RecipientStatus.DETERMINED,
+    RecipientStatus.RETURNED,
+)
 
 
 class Recipient(models.Model):
@@ -67,6 +76,9 @@ class Recipient(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="recipients")
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="bsu_recipients")
+    # The worker's regency/city when screened: the dashboards count recipients per city without
+    # joining millions of workers; re-screening keeps it current for recipients still in screening.
+    city = models.ForeignKey("regions.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota"))
     status = models.CharField(_("status"), max_length=16, choices=RecipientStatus.choices)
     status_since = models.DateTimeField(_("status sejak"))
     batch = models.PositiveSmallIntegerField(_("tahap/batch"), null=True, blank=True)
@@ -77,7 +89,8 @@ class Recipient(models.Model):
         verbose_name = _("penerima BSU")
         verbose_name_plural = _("penerima BSU")
         constraints = [models.UniqueConstraint(fields=["programme", "worker"], name="recipient_unique_worker")]
-        indexes = [models.Index(fields=["programme", "status"], name="recipient_programme_status")]
+        # Serves the per-city status counts and the ageing counts of /bsu/ from the index alone.
+        indexes = [models.Index(fields=["programme", "city", "status", "status_since"], name="recipient_city_status")]
 
     def __str__(self):
         return f"{self.programme.code} {self.worker_id} {self.status}"
@@ -89,7 +102,7 @@ class StatusChange(models.Model):
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="changes")
     from_status = models.CharField(max_length=16, choices=RecipientStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=RecipientStatus.choices)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     import_job = models.ForeignKey("imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
@@ -101,3 +114,34 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class Bank(models.TextChoices):
+    BRI = "BRI", "BRI"
+    BNI = "BNI", "BNI"
+    MANDIRI = "MANDIRI", "Mandiri"
+    BTN = "BTN", "BTN"
+    BSI = "BSI", "BSI"
+
+
+class BankAccount(models.Model):
+    """The account a worker's subsidy is paid into (one per worker)."""
+
+    worker = models.OneToOneField(Worker, on_delete=models.PROTECT, related_name="bank_account", verbose_name=_("pekerja"))
+    bank = models.CharField(_("bank"), max_length=10, choices=Bank.choices)
+    account_number = models.CharField(_("nomor rekening"), max_length=30, db_index=True)
+    account_name = models.CharField(_("nama pemilik rekening"), max_length=200, blank=True)
+    import_job = import_trace()
+
+    class Meta:
+        verbose_name = _("rekening bank")
+        verbose_name_plural = _("rekening bank")
+
+    def __str__(self):
+        return f"{self.bank} {mask_account(self.account_number)}"
+
+
+def mask_account(number):
+    """An account number with all but its last 4 digits hidden."""
+    number = number or ""
+    return "•" * max(len(number) - 4, 0) + number[-4:]

@@ -1,5 +1,8 @@
 """Writes of the BSU pipeline: screening and status transitions, each with its audit rows."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,38 +35,85 @@ def transition_error(current, to_status):
     }
 
 
+@dataclass(frozen=True)
+class Move:
+    """One step of one recipient. `expected` is the status the person deciding saw: when someone else
+    moved the recipient meanwhile, the step is refused instead of silently applied on top."""
+
+    recipient_id: int
+    to_status: str
+    batch: int | None = None
+    channel: str = ""
+    reason: str = ""
+    reference: str = ""
+    expected: str | None = None
+    at: dt.datetime | None = None  # when it happened, if not now (e.g. the date on a bank report)
+
+
 @transaction.atomic
-def recipient_transition(*, recipient, to_status, actor=None, job=None, reason="", reference="", batch=None, channel=""):
-    """Moves a recipient one step along the pipeline and records the change; refuses anything else."""
-    locked = Recipient.objects.select_for_update().select_related("programme").get(pk=recipient.pk)
-    error = transition_error(locked.status, to_status)
-    if error:
-        raise ValidationError(error, code="invalid_transition")
-    if to_status == S.DETERMINED and not batch:
-        raise ValidationError(_("Penetapan membutuhkan nomor batch."), code="batch_required")
-    change = StatusChange(
-        recipient=locked,
-        from_status=locked.status,
-        to_status=to_status,
-        actor=actor,
-        import_job=job,
-        reason=reason,
-        reference=reference,
-        amount=locked.programme.amount_total if to_status in (S.DISBURSED, S.RETURNED) else None,
-    )
-    locked.status = to_status
-    locked.status_since = timezone.now()
-    if batch:
-        locked.batch = batch
-    if channel:
-        locked.channel = channel
-    locked.save(update_fields=["status", "status_since", "batch", "channel"])
-    change.save()
-    return locked
+def recipients_advance(moves, *, actor=None, job=None, at=None):
+    """Moves recipients along the pipeline and records each change, all or none: any step that does not
+    follow the pipeline (or whose recipient changed meanwhile) raises ValidationError naming it."""
+    moves = list(moves)
+    at = at or timezone.now()
+    ids = [move.recipient_id for move in moves]
+    locked = Recipient.objects.select_for_update().select_related("programme")
+    current = {r.pk: r for chunk in _chunks(ids) for r in locked.filter(pk__in=chunk)}
+    changes, errors = [], []
+    for move in moves:
+        recipient = current[move.recipient_id]
+        if move.expected and recipient.status != move.expected:
+            errors.append(
+                _("Status penerima %(nik)s sudah diubah orang lain menjadi %(current)s; muat ulang halaman.")
+                % {"nik": recipient.worker_id, "current": S(recipient.status).label}
+            )
+            continue
+        if error := transition_error(recipient.status, move.to_status):
+            errors.append(error)
+            continue
+        if move.to_status == S.DETERMINED and not move.batch:
+            errors.append(_("Penetapan membutuhkan nomor batch."))
+            continue
+        when = move.at or at
+        amount = recipient.programme.amount_total if move.to_status in (S.DISBURSED, S.RETURNED) else None
+        changes.append(
+            StatusChange(
+                recipient=recipient,
+                from_status=recipient.status,
+                to_status=move.to_status,
+                at=when,
+                actor=actor,
+                import_job=job,
+                reason=move.reason,
+                reference=move.reference,
+                amount=amount,
+            )
+        )
+        recipient.status = move.to_status
+        recipient.status_since = when
+        recipient.batch = move.batch or recipient.batch
+        recipient.channel = move.channel or recipient.channel
+    if errors:
+        raise ValidationError(errors, code="invalid_transition")
+    Recipient.objects.bulk_update(current.values(), ["status", "status_since", "batch", "channel"], batch_size=2000)
+    StatusChange.objects.bulk_create(changes, batch_size=2000)
+    return list(current.values())
 
 
-def bsu_screen(*, programme, cutoff=None, actor=None):
-    """Screens every worker; returns counts. Recipients further along the pipeline are left alone."""
+def recipient_transition(*, recipient, to_status, actor=None, job=None, expected=None, **step):
+    """One recipient one step along the pipeline (see `recipients_advance`)."""
+    (moved,) = recipients_advance([Move(recipient.pk, to_status, expected=expected, **step)], actor=actor, job=job)
+    return moved
+
+
+def _chunks(values, size=5000):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
+    """Screens every worker; returns counts. Recipients further along the pipeline are left alone.
+    `at` dates the screening (default now)."""
     caps = caps_by_city(programme, Worker.objects.values_list("city_id", flat=True).distinct())
     counts = dict.fromkeys(("screened", "candidates", "screened_out", "kept"), 0)
     last_id = 0
@@ -73,18 +123,17 @@ def bsu_screen(*, programme, cutoff=None, actor=None):
         if not workers:
             return counts
         last_id = workers[-1][0]
-        _screen_chunk(programme, workers, caps, cutoff, actor, counts)
+        _screen_chunk(programme, workers, caps, cutoff, actor, counts, at or timezone.now())
 
 
 @transaction.atomic
-def _screen_chunk(programme, workers, caps, cutoff, actor, counts):
+def _screen_chunk(programme, workers, caps, cutoff, actor, counts, now):
     current = {
-        worker_id: (pk, status, failed, since)
-        for pk, worker_id, status, failed, since in Recipient.objects.filter(
+        worker_id: (pk, status, failed, since, city)
+        for pk, worker_id, status, failed, since, city in Recipient.objects.filter(
             programme=programme, worker_id__in=[w[0] for w in workers]
-        ).values_list("pk", "worker_id", "status", "failed_rules", "status_since")
+        ).values_list("pk", "worker_id", "status", "failed_rules", "status_since", "city_id")
     }
-    now = timezone.now()
     new, changed, changes = [], [], []
     for worker_id, nik, segment, city_id, wage, since, until in workers:
         outcomes = evaluate(
@@ -99,17 +148,26 @@ def _screen_chunk(programme, workers, caps, cutoff, actor, counts):
         )
         failed = failed_rules(outcomes)
         status = S.SCREENED_OUT if failed else S.CANDIDATE
-        pk, old_status, old_failed, old_since = current.get(worker_id, (None, None, None, None))
+        pk, old_status, old_failed, old_since, old_city = current.get(worker_id, (None,) * 5)
         if pk is not None and old_status not in SCREENING_STATUSES:
             counts["kept"] += 1
             continue
         counts["screened"] += 1
         counts["candidates" if status == S.CANDIDATE else "screened_out"] += 1
         if pk is None:
-            new.append(Recipient(programme=programme, worker_id=worker_id, status=status, status_since=now, failed_rules=failed))
-        elif old_status != status or old_failed != failed:
+            new.append(
+                Recipient(
+                    programme=programme,
+                    worker_id=worker_id,
+                    city_id=city_id,
+                    status=status,
+                    status_since=now,
+                    failed_rules=failed,
+                )
+            )
+        elif old_status != status or old_failed != failed or old_city != city_id:
             since = now if old_status != status else old_since
-            recipient = Recipient(pk=pk, status=status, failed_rules=failed, status_since=since)
+            recipient = Recipient(pk=pk, status=status, failed_rules=failed, status_since=since, city_id=city_id)
             changed.append((recipient, old_status))
     Recipient.objects.bulk_create(new, batch_size=2000)
     for recipient, old_status in changed:
@@ -119,10 +177,15 @@ def _screen_chunk(programme, workers, caps, cutoff, actor, counts):
                     recipient=recipient,
                     from_status=old_status,
                     to_status=recipient.status,
+                    at=now,
                     actor=actor,
                     reason=_("penyaringan ulang"),
                 )
             )
-    Recipient.objects.bulk_update([r for r, _old in changed], ["status", "status_since", "failed_rules"], batch_size=2000)
-    changes += [StatusChange(recipient=r, from_status="", to_status=r.status, actor=actor, reason=_("penyaringan")) for r in new]
+    Recipient.objects.bulk_update(
+        [r for r, _old in changed], ["status", "status_since", "failed_rules", "city_id"], batch_size=2000
+    )
+    changes += [
+        StatusChange(recipient=r, from_status="", to_status=r.status, at=now, actor=actor, reason=_("penyaringan")) for r in new
+    ]
     StatusChange.objects.bulk_create(changes, batch_size=2000)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from participants.demo import demo_load
 from participants.figures import figures_refresh
 from regions.services import user_create
+from subsidies.demo import bsu_demo_load
 
 DEMO_PASSWORD = "Jangkau-Demo-2025"  # noqa: S105 - printed on purpose: demo accounts only
 DEMO_ACCOUNTS = [
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         counts = demo_load()
         figures_refresh()
         self.stdout.write(" ".join(f"{key}={value}" for key, value in counts.items()))
+        bsu = bsu_demo_load()
+        self.stdout.write("BSU-2025: " + " ".join(f"{key}={value}" for key, value in bsu.items()))
         if options["no_accounts"]:
             return
         self.stdout.write(f"Akun demo / demo accounts (kata sandi / password: {DEMO_PASSWORD}):")

@@ -1,0 +1,84 @@
+"""BSU pages: the disbursement table per regency/city and the NIK lookup at the branch counter."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from config.spreadsheets import csv_lines, xlsx_response
+from regions.selectors import GROUPINGS, city_groups, may_see_personal_data, role_of
+from regions.tables import display_rows
+from subsidies.figures import (
+    BSU_CSV_HEADER,
+    batches,
+    disbursement_rows,
+    export_row,
+    funnel_chart,
+    rollup,
+    stuck_by_status,
+)
+from subsidies.filters import DisbursementFilter
+from subsidies.lookup import worker_lookup
+from subsidies.tables import BSU_CELLS, DisbursementTable
+
+ROWS_PER_PAGE = 50
+
+
+@login_required
+def disbursement_table(request):
+    if role_of(request.user) is None:
+        raise Http404
+    filters = DisbursementFilter(request.GET or None, user=request.user)
+    programme = filters.programme_choice
+    if programme is None:
+        raise Http404
+    stuck_days = filters.stuck_days_value
+    cities = list(filters.qs.order_by("code").values_list("code", "name", "province_id"))
+    rows = disbursement_rows(programme, cities, stuck_days=stuck_days)
+    amount = programme.amount_total
+    grouping = request.GET.get("group")
+    if grouping in GROUPINGS:
+        by_code = {row.code: row for row in rows}
+        rows = []
+        for code, name, parameter, members in city_groups(grouping, cities, request.user):
+            total = rollup([by_code[c] for c in members], code=code, name=name, amount_each=amount)
+            total.url = f"?{parameter}={code}&programme={programme.code}"
+            rows.append(total)
+    export = request.GET.get("_export")
+    filename = f"bsu-{programme.code}"
+    if export == "csv":
+        response = StreamingHttpResponse(csv_lines(BSU_CSV_HEADER, (export_row(r) for r in rows)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", BSU_CSV_HEADER, [export_row(r) for r in rows])
+    codes = [code for code, *_rest in cities]
+    table = DisbursementTable(display_rows(rows, BSU_CELLS), order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    total = rollup(rows, code="", name=_("Total"), amount_each=amount)
+    context = {
+        "filter": filters,
+        "programme": programme,
+        "table": table,
+        "total": total,
+        "funnel": funnel_chart(total),
+        "stuck": stuck_by_status(programme, codes, stuck_days=stuck_days),
+        "stuck_days": stuck_days,
+        "batches": batches(programme, codes),
+        "query": request.GET.urlencode(),
+        "grouping": grouping if grouping in GROUPINGS else "",
+    }
+    return render(request, "subsidies/bsu.html", context)
+
+
+@login_required
+def nik_lookup(request):
+    """Branch and regional staff look up a worker's BSU statuses; officials have no such page."""
+    if not may_see_personal_data(request.user):
+        raise Http404
+    nik = request.GET.get("nik", "").strip()
+    context = {"nik": nik, "searched": bool(nik)}
+    if nik:
+        context["worker"], context["statuses"], context["account"] = worker_lookup(request.user, nik)
+    return render(request, "subsidies/lookup.html", context)
