@@ -69,7 +69,7 @@ class Disbursement:
         """(label, people who reached the stage) from screening to disbursement."""
         return [
             (_("Disaring"), self.screened),
-            (_("Calon penerima"), self.recipients),
+            (_("Lolos saring"), self.recipients),
             (_("Lolos pemadanan"), self.reached(S.VERIFIED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED)),
             (_("Ditetapkan"), self.reached(S.DETERMINED, S.DISBURSED, S.RETURNED)),
             (_("Tersalurkan"), self.reached(S.DISBURSED)),

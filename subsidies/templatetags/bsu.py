@@ -17,6 +17,6 @@ def bsu_panel(city):
     return {
         "programme": programme,
         "row": row,
-        "funnel": funnel_chart(row, width=420, label_width=130),
+        "funnel": funnel_chart(row, width=350, label_width=125),
         "stuck_days": DEFAULT_STUCK_DAYS,
     }

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 S = RecipientStatus
 
 
-@pytest.fixture
-def bsu():
-    return Programme.objects.get(code="BSU-2025")
-
-
 @pytest.mark.parametrize(
     ("minimum_wage", "cap"),
     [
