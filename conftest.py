@@ -3,14 +3,17 @@
 import os
 import subprocess
 import sys
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from regions.models import City, Office, Province
 from regions.reference import load_reference_regions
 from regions.services import user_create
+from subsidies.models import Programme
 
 PASSWORD = "Sandi-Uji-2025!"
 
@@ -19,6 +22,13 @@ PASSWORD = "Sandi-Uji-2025!"
 def reference_regions(db):
     """The 514 regencies/cities; transactional tests flush them, so this puts them back."""
     load_reference_regions(Province, City)
+
+
+@pytest.fixture
+def bsu(db):
+    """BSU-2025 as its data migration seeds it (transactional tests flush it, so it is put back)."""
+    import_module("subsidies.migrations.0002_bsu_2025").seed(apps, None)
+    return Programme.objects.get(code="BSU-2025")
 
 
 @pytest.fixture

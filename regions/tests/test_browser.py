@@ -35,7 +35,7 @@ def test_official_is_refused_by_the_admin_and_lands_on_the_city(page, users):
     assert response.status == 404
 
 
-def test_dashboards_official_city_and_staff_ucj_csv(page, users, tmp_path):
+def test_dashboards_official_city_and_staff_ucj_csv(page, users, bsu, tmp_path):
     from django.core.management import call_command
 
     call_command("load_demo", "--no-accounts")

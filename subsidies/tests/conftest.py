@@ -1,22 +1,12 @@
 """BSU fixtures: the seeded programme and recipients in every status of the pipeline."""
 
-from importlib import import_module
-
 import pytest
-from django.apps import apps
 
 from participants.tests.factories import WorkerFactory
-from subsidies.models import Programme, Recipient, RecipientStatus
+from subsidies.models import Recipient, RecipientStatus
 from subsidies.services import Move, bsu_screen, recipients_advance
 
 S = RecipientStatus
-
-
-@pytest.fixture
-def bsu(db):
-    """BSU-2025 as its data migration seeds it (transactional tests flush it, so it is put back)."""
-    import_module("subsidies.migrations.0002_bsu_2025").seed(apps, None)
-    return Programme.objects.get(code="BSU-2025")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from participants.tests.factories import WorkerFactory
 from regions.models import MinimumWage
-from subsidies.models import Programme, Recipient, RecipientStatus, StatusChange
+from subsidies.models import Recipient, RecipientStatus, StatusChange
 from subsidies.screening import caps_by_city, evaluate, wage_cap
 from subsidies.services import bsu_screen, recipient_transition
 
