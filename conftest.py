@@ -10,12 +10,15 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from participants.tests.factories import WorkerFactory
 from regions.models import City, Office, Province
 from regions.reference import load_reference_regions
 from regions.services import user_create
-from subsidies.models import Programme
+from subsidies.models import Programme, Recipient, RecipientStatus
+from subsidies.services import Move, bsu_screen, recipients_advance
 
 PASSWORD = "Sandi-Uji-2025!"
+S = RecipientStatus
 
 
 @pytest.fixture
@@ -29,6 +32,27 @@ def bsu(db):
     """BSU-2025 as its data migration seeds it (transactional tests flush it, so it is put back)."""
     import_module("subsidies.migrations.0002_bsu_2025").seed(apps, None)
     return Programme.objects.get(code="BSU-2025")
+
+
+@pytest.fixture
+def pipeline(bsu, users):
+    """Singkawang: 6 screened in (moved to every status), 1 screened out; Pontianak: 2 screened in."""
+    skw = [WorkerFactory(city_code="61.72", nik=f"61720115089500{i:02d}") for i in range(1, 7)]
+    WorkerFactory(city_code="61.72", segment="BPU", employer=None, nik="6172011508950099")
+    pnk = [WorkerFactory(city_code="61.71", nik=f"61710115089500{i:02d}") for i in range(1, 3)]
+    bsu_screen(programme=bsu)
+    r = {w.nik: Recipient.objects.get(worker=w).pk for w in skw + pnk}
+    n = [w.nik for w in skw]
+    steps = [
+        [Move(r[n[i]], S.VERIFIED) for i in (1, 2, 3, 4, 5)] + [Move(r[pnk[0].nik], S.VERIFIED)],
+        [Move(r[n[1]], S.REJECTED, reason="Penerima PKH"), Move(r[n[2]], S.ACCOUNT_INVALID, channel="POS")]
+        + [Move(r[n[i]], S.DETERMINED, batch=1, channel="BRI") for i in (3, 4, 5)]
+        + [Move(r[pnk[0].nik], S.DETERMINED, batch=2, channel="BNI")],
+        [Move(r[n[3]], S.DISBURSED, reference="TRX-1"), Move(r[n[4]], S.RETURNED), Move(r[pnk[0].nik], S.DISBURSED)],
+    ]
+    for step in steps:
+        recipients_advance(step, actor=users["branch"])
+    return {"skw": skw, "pnk": pnk}
 
 
 @pytest.fixture
@@ -104,8 +128,11 @@ def page(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, locale="id-ID", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []  # the browser reports anything the Content-Security-Policy blocked (inline script or style)
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not refused, f"Content-Security-Policy violations: {refused}"
 
 
 def screenshot(page, name):

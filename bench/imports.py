@@ -28,6 +28,7 @@ BASE_ENV = {
     "DJANGO_ALLOWED_HOSTS": "localhost",
     "JANGKAU_MEDIA_ROOT": str(DATA / "media"),
     "JANGKAU_LOG_LEVEL": "WARNING",
+    "JANGKAU_MAX_UPLOAD_BYTES": str(2**30),  # the 1M-row file is ~130 MB, over the 100 MB default
 }
 
 

@@ -7,12 +7,18 @@ Readers yield the header once and then one list of raw cells per row, in constan
 import codecs
 import csv
 import io
+import zipfile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 SNIFF_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
+# An XLSX is a zip of XML; real ones unpack to 5-20 times their size. A much higher ratio, or more
+# than this many bytes unpacked, is a zip bomb meant to exhaust memory: refused before reading.
+MAX_XLSX_RATIO = 200
+MAX_XLSX_UNPACKED = 4 * 2**30
 
 
 class FileRefused(Exception):
@@ -47,8 +53,23 @@ class RowSource:
         self.progress = progress
 
 
+def size_error(size):
+    """The refusal message for a file over the configured size limit, else None."""
+    limit = settings.JANGKAU_MAX_UPLOAD_BYTES
+    if size > limit:
+        return _("Berkas terlalu besar (%(size)d MB); batasnya %(limit)d MB.") % {
+            "size": size // 2**20,
+            "limit": limit // 2**20,
+        }
+    return None
+
+
 def open_rows(binary, filename=""):
     """Opens a binary file object as a RowSource; raises FileRefused when it is not a readable table."""
+    binary.seek(0, io.SEEK_END)
+    if error := size_error(binary.tell()):
+        raise FileRefused(error)
+    binary.seek(0)
     head = binary.read(SNIFF_BYTES)
     binary.seek(0)
     if head.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
@@ -88,7 +109,26 @@ def _open_csv(binary):
     return RowSource(header, rows(), progress)
 
 
+def _check_unpacked_size(binary):
+    binary.seek(0, io.SEEK_END)
+    packed = binary.tell() or 1
+    binary.seek(0)
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise FileRefused(_("Berkas XLSX tidak bisa dibaca.")) from error
+    finally:
+        binary.seek(0)
+    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * packed:
+        raise FileRefused(
+            _("Berkas XLSX ini membengkak menjadi %(size)d MB saat dibuka (zip bomb?); tidak diproses.")
+            % {"size": unpacked // 2**20}
+        )
+
+
 def _open_xlsx(binary):
+    _check_unpacked_size(binary)
     try:
         workbook = CalamineWorkbook.from_filelike(binary)
         sheet = workbook.get_sheet_by_index(0)
@@ -125,7 +165,7 @@ def csv_lines(header, rows):
     """Yields CSV text lines (for a streaming response or a file), every cell made safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([safe_cell(name) for name in header])
     yield buffer.getvalue()
     for row in rows:
         buffer.seek(0)
@@ -141,7 +181,7 @@ def xlsx_response(filename, header, rows):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-    sheet.append(header)
+    sheet.append([safe_cell(name) for name in header])
     for row in rows:
         sheet.append([safe_cell(cell) for cell in row])
     buffer = io.BytesIO()

@@ -16,6 +16,7 @@ from imports.models import ImportJob
 from imports.selectors import first_issues, import_jobs_for
 from imports.services import earlier_applications, job_create
 from imports.tasks import apply_import, check_import
+from participants.models import PersonalDataAccess
 
 
 class ImportButtonMixin:
@@ -90,6 +91,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return redirect("admin:imports_importjob_job", job_id=object_id)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404  # someone else's job, like every job page
+        return super().history_view(request, object_id, extra_context)
+
     def _job(self, request, job_id):
         return get_object_or_404(import_jobs_for(request.user), pk=job_id)
 
@@ -159,6 +165,9 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def rejected_view(self, request, job_id):
         job = self._job(request, job_id)
+        PersonalDataAccess.objects.create(
+            user=request.user, action=PersonalDataAccess.Action.EXPORT, subject=f"impor #{job.pk}: baris ditolak"
+        )
         response = StreamingHttpResponse(rejected_rows_lines(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
         return response

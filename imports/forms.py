@@ -1,9 +1,9 @@
 """The upload form of the admin import page."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from config.spreadsheets import size_error
 from imports.kinds import registry
 
 
@@ -22,12 +22,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.JANGKAU_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar (%(size)d MB); batasnya %(limit)d MB.")
-                % {"size": upload.size // 2**20, "limit": limit // 2**20}
-            )
+        if error := size_error(upload.size):  # refused before it is stored
+            raise forms.ValidationError(error)
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise forms.ValidationError(_("Hanya berkas .csv atau .xlsx yang bisa diimpor."))
         return upload

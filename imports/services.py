@@ -3,6 +3,7 @@
 import hashlib
 import logging
 import os
+import traceback
 
 from django.core.files import File
 from django.db import transaction
@@ -130,5 +131,8 @@ def job_apply(*, job):
 
 
 def job_fail(*, job, error):
-    logger.exception("import job %s failed", job.pk, exc_info=error)
+    # Exception messages can quote row values (a NIK in a constraint error): the log gets the type and
+    # the code path only, never the data.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("import job %s failed: %s\n%s", job.pk, type(error).__name__, frames)
     _set(job, status=S.FAILED, message=_("Terjadi kesalahan sistem; hubungi administrator (job %(id)s).") % {"id": job.pk})

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
-from participants.models import Employer, Worker
+from participants.models import Employer, PersonalDataAccess, Worker
 from participants.selectors import active_on, employers_for, workers_for
 from participants.tasks import refresh_figures
-from regions.admin import OfficeFilter, ProvinceFilter, ScopedAdmin
+from regions.admin import OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -30,7 +30,7 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(Employer)
-class EmployerAdmin(ImportButtonMixin, ScopedAdmin):
+class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
     scope_selector = employers_for
     list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
@@ -41,7 +41,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ImportButtonMixin, ScopedAdmin):
+class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "workers"
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
@@ -66,3 +66,22 @@ class WorkerAdmin(ImportButtonMixin, ScopedAdmin):
     @admin.display(description=_("upah"), ordering="wage")
     def wage_display(self, worker):
         return format_rupiah(worker.wage)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who looked up which NIK or downloaded personal data: read-only, for administrators."""
+
+    list_display = ["at", "user", "action", "subject", "found"]
+    list_filter = ["action", "found"]
+    search_fields = ["=subject", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

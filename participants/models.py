@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from participants.validators import validate_kpj, validate_nik
 from regions.models import City, Office
@@ -68,6 +69,7 @@ class Employer(models.Model):
     sector = models.CharField(_("sektor"), max_length=100, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"), null=True, blank=True)
     import_job = import_trace()
+    history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
 
     class Meta:
         ordering = ["npp"]
@@ -112,6 +114,7 @@ class Worker(models.Model):
     member_since = models.DateField(_("peserta sejak"))
     member_until = models.DateField(_("peserta sampai"), null=True, blank=True, help_text=_("Kosong bila masih aktif."))
     import_job = import_trace()
+    history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
     programs = models.CharField(
         _("program"), max_length=30, blank=True, validators=[validate_programs], help_text=" ".join(PROGRAMS)
     )

@@ -1,10 +1,13 @@
 """Admin back office for regions and offices, and the scoping base class every scoped admin uses."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Count
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
@@ -34,6 +37,32 @@ class ScopedAdmin(admin.ModelAdmin):
         if selector is not None:
             kwargs["queryset"] = selector(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def in_scope_or_404(self, request, object_id):
+        """An object outside the scope answers 404, like a region page, not Django's redirect."""
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.in_scope_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.in_scope_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """A scoped admin showing django-simple-history's record of every edit (who, when, what changed).
+    Reverting is switched off (SIMPLE_HISTORY_REVERT_DISABLED): a change goes through the form."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ProvinceFilter(admin.SimpleListFilter):

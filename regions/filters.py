@@ -36,6 +36,11 @@ class RegionFilter(django_filters.FilterSet):
     def keep(self, queryset, name, value):
         return queryset  # a value choosing the figures, not the rows
 
+    @property
+    def out_of_scope(self):
+        """A province or office outside the user's scope was asked for (the page answers 404)."""
+        return self.is_bound and not self.form.is_valid() and bool({"province", "office"} & set(self.form.errors))
+
     def value(self, name, default):
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get(name) not in (None, ""):
             return self.form.cleaned_data[name]

@@ -31,6 +31,8 @@ def ucj_table(request):
     if role_of(request.user) is None:
         raise Http404
     filters = CityFilter(request.GET or None, user=request.user)
+    if filters.out_of_scope:
+        raise Http404
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     rows = coverage_rows(cities, as_of=as_of)

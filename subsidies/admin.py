@@ -1,16 +1,22 @@
 """Admin for BSU programmes (their rules are data) and recipients (scoped, read-only: changes go
 through the pipeline service)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from imports.admin import ImportButtonMixin
 from participants.selectors import workers_for
-from regions.admin import ScopedAdmin
+from regions.admin import ScopedAdmin, ScopedHistoryAdmin
 from regions.models import Access
 from regions.selectors import role_of
+from subsidies.forms import TransitionForm
 from subsidies.models import BankAccount, Programme, Recipient, StatusChange, mask_account
 from subsidies.selectors import bank_accounts_for, recipients_for
+from subsidies.services import recipient_transition
 
 
 @admin.register(Programme)
@@ -47,6 +53,49 @@ class RecipientAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.transition_view)
+        return [path("<path:object_id>/transition/", view, name="subsidies_recipient_transition"), *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        recipient = self.get_object(request, object_id)
+        extra = {}
+        if recipient is not None and self.has_change_permission(request, recipient):
+            extra["transition_form"] = TransitionForm(current=recipient.status)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def transition_view(self, request, object_id):
+        """One step along the pipeline through the same service as the imports; a decision taken on a
+        stale page is refused with a conflict message."""
+        self.in_scope_or_404(request, object_id)
+        recipient = self.get_object(request, object_id)
+        if request.method != "POST" or not self.has_change_permission(request, recipient):
+            raise PermissionDenied
+        form = TransitionForm(request.POST, current=request.POST.get("expected", recipient.status))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                recipient_transition(
+                    recipient=recipient,
+                    to_status=data["to_status"],
+                    expected=data["expected"],
+                    actor=request.user,
+                    batch=data["batch"],
+                    channel=data["channel"],
+                    reason=data["reason"],
+                    reference=data["reference"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, gettext_now("Status diperbarui."))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        return redirect(reverse("admin:subsidies_recipient_change", args=[recipient.pk]))
+
 
 class SharedAccountFilter(admin.SimpleListFilter):
     title = _("nomor rekening dipakai NIK lain")
@@ -62,7 +111,7 @@ class SharedAccountFilter(admin.SimpleListFilter):
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(ImportButtonMixin, ScopedAdmin):
+class BankAccountAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     """Account numbers in full only for branch staff (of the scope: the rows are scoped); masked to the
     last 4 digits for everyone else, who cannot edit them either."""
 

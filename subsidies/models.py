@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from participants.models import Worker, import_trace
 
@@ -132,6 +133,7 @@ class BankAccount(models.Model):
     account_number = models.CharField(_("nomor rekening"), max_length=30, db_index=True)
     account_name = models.CharField(_("nama pemilik rekening"), max_length=200, blank=True)
     import_job = import_trace()
+    history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
 
     class Meta:
         verbose_name = _("rekening bank")

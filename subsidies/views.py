@@ -30,6 +30,8 @@ def disbursement_table(request):
     if role_of(request.user) is None:
         raise Http404
     filters = DisbursementFilter(request.GET or None, user=request.user)
+    if filters.out_of_scope:
+        raise Http404
     programme = filters.programme_choice
     if programme is None:
         raise Http404
@@ -74,10 +76,11 @@ def disbursement_table(request):
 
 @login_required
 def nik_lookup(request):
-    """Branch and regional staff look up a worker's BSU statuses; officials have no such page."""
+    """Branch and regional staff look up a worker's BSU statuses; officials have no such page. The NIK
+    is posted, never put in the URL, so it stays out of browser history and access logs."""
     if not may_see_personal_data(request.user):
         raise Http404
-    nik = request.GET.get("nik", "").strip()
+    nik = request.POST.get("nik", "").strip() if request.method == "POST" else ""
     context = {"nik": nik, "searched": bool(nik)}
     if nik:
         context["worker"], context["statuses"], context["account"] = worker_lookup(request.user, nik)

@@ -84,7 +84,7 @@ def test_official_sees_only_their_city_and_no_names(pipeline, users, login):
     _header, rows = export(client)
     assert set(rows) == {"61.72"}
     assert client.get("/bsu/nik/").status_code == 404
-    assert client.get("/bsu/nik/?nik=6172011508950004").status_code == 404
+    assert client.post("/bsu/nik/", {"nik": "6172011508950004"}).status_code == 404
     page = client.get("/cities/61.72/").content.decode()
     assert 'id="bsu-panel"' in page
     assert "16,67" in page  # % disbursed, Indonesian format
@@ -121,17 +121,17 @@ def test_nik_lookup_shows_timeline_message_next_step_and_is_logged(pipeline, use
     nik = "6172011508950003"  # account invalid
     BankAccount.objects.create(worker=pipeline["skw"][2], bank="BRI", account_number="123456789012")
     branch = login(users["branch"])
-    page = branch.get(f"/bsu/nik/?nik={nik}").content.decode()
+    page = branch.post("/bsu/nik/", {"nik": nik}).content.decode()
     assert "Rekening bermasalah, disalurkan melalui Pos." in page
     assert "kantor pos dengan KTP" in page
     assert page.count("<li><time>") == 3  # screened, verified, account invalid
     assert "BRI 123456789012" in page  # branch staff of the scope see the number
     regional = login(users["regional"])
-    page = regional.get(f"/bsu/nik/?nik={nik}").content.decode()
+    page = regional.post("/bsu/nik/", {"nik": nik}).content.decode()
     assert "BRI ••••••••9012" in page
     assert "123456789012" not in page
     other = login(users["other_branch"])
-    page = other.get(f"/bsu/nik/?nik={nik}").content.decode()
+    page = other.post("/bsu/nik/", {"nik": nik}).content.decode()
     assert "tidak ditemukan di wilayah cakupan Anda" in page
     log = list(PersonalDataAccess.objects.order_by("at", "pk").values_list("user__username", "subject", "found"))
     assert log == [("branch", nik, True), ("regional", nik, True), ("other_branch", nik, False)]

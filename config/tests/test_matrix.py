@@ -1,0 +1,296 @@
+"""Role x page matrix, generated from the URL configuration.
+
+Every URL pattern of the project (admin included) must have an entry in EXPECTED: the status code
+each role gets, for an object in its scope and, where the URL names an object or a region, for one
+outside it. A new URL without an entry fails `test_every_url_has_an_entry`.
+
+Roles (columns, in this order): anonymous, admin, regional (kanwil K1), branch (cabang SKW: Singkawang
+and Sambas), official (Kota Singkawang). "In" objects belong to Singkawang (or to the role's own
+import job); "out" objects to Balikpapan (kanwil K2, cabang BPN) or to another user's import job.
+"""
+
+from decimal import Decimal
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from imports.models import ImportJob
+from participants.models import PersonalDataAccess, Worker
+from participants.tests.factories import WorkerFactory
+from regions.models import MinimumWage, Office, WorkforceEstimate
+from subsidies.models import BankAccount, Recipient
+from subsidies.services import bsu_screen
+
+pytestmark = pytest.mark.django_db
+ROLES = ("anonymous", "admin", "regional", "branch", "official")
+
+ANY = "302 200 200 200 302"  # admin page every staff role may see; officials and anonymous go to the login
+ADMIN_ONLY = "302 200 403 403 302"
+NOBODY = "302 403 403 403 302"
+NOT_STAFF_ADD = "302 200 403 403 302"
+STAFF_OUT = "302 200 404 404 302"  # another region's object: 404, like a region page
+REDIRECT = "302 302 302 302 302"
+
+
+def admin_model(path, listing, add, change, delete, history, *, scoped, extra=None):
+    """The six admin URLs of one model. Scoped models answer 404 for out-of-scope objects."""
+    base, obj = f"admin/{path}/", f"admin/{path}/<path:object_id>/"
+
+    def out(codes):
+        return STAFF_OUT if scoped else codes
+
+    entries = {
+        base: listing,
+        base + "add/": add,
+        obj + "change/": (change, out(change)),
+        obj + "delete/": (delete, out(delete) if delete != NOBODY else "302 403 404 404 302" if scoped else delete),
+        obj + "history/": (history, out(history)),
+        obj: (REDIRECT, REDIRECT),  # Django redirects /<id>/ to /<id>/change/
+    }
+    return {**entries, **(extra or {})}
+
+
+def history_record(path):
+    return f"admin/{path}/^([^/]+)/history/([^/]+)/$"
+
+
+EXPECTED = {
+    # one login for every role
+    "accounts/login/": "200 302 302 302 302",
+    "accounts/logout/": "405 405 405 405 405",  # POST only
+    "accounts/password_change/": "302 200 200 200 200",
+    "accounts/password_change/done/": "302 200 200 200 200",
+    "i18n/setlang/": REDIRECT,  # POST sets the language; GET just goes back
+    # dashboards and BSU pages ("in": Kalimantan Barat; "out": Kalimantan Timur, incl. exports)
+    "": REDIRECT,  # each role to its home
+    "ucj/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "ucj/bands.css": "200 200 200 200 200",  # colours only
+    "cities/<str:code>/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "bsu/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "bsu/nik/": "302 200 200 200 404",  # staff only: officials never see names
+    # admin site
+    "admin/": ANY,
+    "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
+    "admin/logout/": "302 405 405 405 302",  # POST only, for staff
+    "admin/password_change/": ANY,
+    "admin/password_change/done/": ANY,
+    "admin/autocomplete/": "302 403 403 403 302",  # without a field to complete
+    "admin/jsi18n/": ANY,
+    "admin/r/<path:content_type_id>/<path:object_id>/": "302 404 404 404 302",  # no model has a public URL
+    "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|subsidies)/$": ANY,
+    "admin/(?P<url>.*)$": "302 404 404 404 302",
+    **admin_model("auth/group", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model(
+        "auth/user",
+        ADMIN_ONLY,
+        ADMIN_ONLY,
+        ADMIN_ONLY,
+        ADMIN_ONLY,
+        ADMIN_ONLY,
+        scoped=False,
+        extra={"admin/auth/user/<id>/password/": (ADMIN_ONLY, ADMIN_ONLY)},
+    ),
+    **admin_model("django_tasks_database/dbtaskresult", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
+    **admin_model("axes/accessattempt", ADMIN_ONLY, NOBODY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("axes/accesslog", ADMIN_ONLY, NOBODY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("axes/accessfailurelog", ADMIN_ONLY, NOBODY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("regions/province", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
+    **admin_model("regions/city", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=True),
+    **admin_model("regions/office", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=True),
+    **admin_model("regions/minimumwage", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
+    **admin_model("regions/workforceestimate", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True),
+    **admin_model(
+        "participants/employer",
+        ANY,
+        ANY,
+        ANY,
+        ADMIN_ONLY,
+        ANY,
+        scoped=True,
+        extra={history_record("participants/employer"): (ANY, STAFF_OUT)},
+    ),
+    **admin_model(
+        "participants/worker",
+        ANY,
+        ANY,
+        ANY,
+        ADMIN_ONLY,
+        ANY,
+        scoped=True,
+        extra={history_record("participants/worker"): (ANY, STAFF_OUT)},
+    ),
+    **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
+    **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
+    **admin_model(
+        "subsidies/recipient",
+        ANY,
+        NOBODY,
+        ANY,
+        NOBODY,
+        ANY,
+        scoped=True,
+        # a status change is a POST; GET is refused, out of scope is 404 first
+        extra={"admin/subsidies/recipient/<path:object_id>/transition/": (NOBODY, "302 403 404 404 302")},
+    ),
+    **admin_model(
+        "subsidies/bankaccount",
+        ANY,
+        "302 403 403 200 302",  # account numbers are entered by branch staff only
+        ANY,
+        ADMIN_ONLY,
+        ANY,
+        scoped=True,
+        extra={history_record("subsidies/bankaccount"): (ANY, STAFF_OUT)},
+    ),
+    # imports: staff see their own jobs ("in"), another user's job is 404 ("out"); admins see all
+    "admin/imports/importjob/": ANY,
+    "admin/imports/importjob/add/": REDIRECT,  # to the upload page
+    "admin/imports/importjob/upload/": ANY,
+    "admin/imports/importjob/<path:object_id>/change/": (REDIRECT, REDIRECT),  # to the job page
+    "admin/imports/importjob/<path:object_id>/delete/": (ADMIN_ONLY, ADMIN_ONLY),
+    "admin/imports/importjob/<path:object_id>/history/": (ANY, STAFF_OUT),
+    "admin/imports/importjob/<path:object_id>/": (ANY, STAFF_OUT),  # served by the job page (numeric ids)
+    "admin/imports/importjob/<int:job_id>/": (ANY, STAFF_OUT),
+    "admin/imports/importjob/<int:job_id>/progress/": (ANY, STAFF_OUT),
+    "admin/imports/importjob/<int:job_id>/rejected.csv": (ANY, STAFF_OUT),
+    "admin/imports/importjob/<int:job_id>/confirm/": ("302 404 404 404 302", "302 404 404 404 302"),  # POST only
+}
+
+
+def url_patterns(patterns=None, prefix=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_url_has_an_entry():
+    routes = set(url_patterns())
+    assert routes - set(EXPECTED) == set(), "a URL without an entry in the role x page matrix"
+    assert set(EXPECTED) - routes == set(), "an entry for a URL that no longer exists"
+
+
+@pytest.fixture
+def world(users, bsu, settings):
+    """One object per model in Singkawang ("in") and in Balikpapan ("out")."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # as in production
+    workers = {
+        "in": WorkerFactory(city_code="61.72", nik="6172011508950001", name="Pekerja Dalam"),
+        "out": WorkerFactory(city_code="64.71", nik="6471011508950001", name="Pekerja Luar"),
+    }
+    bsu_screen(programme=bsu)
+    for side, worker in workers.items():
+        worker.name += " (diubah)"
+        worker.save()  # a history record to open
+        account = BankAccount.objects.create(worker=worker, bank="BRI", account_number=f"1234567890{len(side)}")
+        account.account_name = "x"
+        account.save()
+        worker.employer.name += " (diubah)"
+        worker.employer.save()
+    jobs = {
+        username: ImportJob.objects.create(
+            kind="workers", filename="f.csv", created_by=user, file=f"imports/{username}.csv", size=1, sha256="0" * 64
+        )
+        for username, user in users.items()
+    }
+    for code in ("61.72", "64.71"):
+        MinimumWage.objects.create(city_id=code, year=2025, amount=Decimal("3000000"))
+        WorkforceEstimate.objects.create(city_id=code, year=2025, potential_pu=10, potential_bpu=10)
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="participants.tasks.refresh_figures",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    attempt = AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1)
+    log = AccessLog.objects.create(username="x", ip_address="10.0.0.1", attempt_time=timezone.now())
+    failure = AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False)
+    access = PersonalDataAccess.objects.create(user=users["branch"], action="LOOKUP", subject="6172011508950001")
+    same = {
+        "auth/group": Group.objects.first().pk,
+        "auth/user": users["branch"].pk,
+        "django_tasks_database/dbtaskresult": task.pk,
+        "axes/accessattempt": attempt.pk,
+        "axes/accesslog": log.pk,
+        "axes/accessfailurelog": failure.pk,
+        "regions/province": "61",
+        "participants/personaldataaccess": access.pk,
+        "subsidies/programme": bsu.pk,
+    }
+    by_side = {
+        "regions/city": {"in": "61.72", "out": "64.71"},
+        "regions/office": {"in": Office.objects.get(code="SKW").pk, "out": Office.objects.get(code="BPN").pk},
+        "regions/minimumwage": {s: MinimumWage.objects.get(city_id=c).pk for s, c in (("in", "61.72"), ("out", "64.71"))},
+        "regions/workforceestimate": {
+            s: WorkforceEstimate.objects.get(city_id=c).pk for s, c in (("in", "61.72"), ("out", "64.71"))
+        },
+        "participants/worker": {s: w.pk for s, w in workers.items()},
+        "participants/employer": {s: w.employer_id for s, w in workers.items()},
+        "subsidies/recipient": {s: Recipient.objects.get(worker=w).pk for s, w in workers.items()},
+        "subsidies/bankaccount": {s: w.bank_account.pk for s, w in workers.items()},
+    }
+    return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side}
+
+
+def concrete_url(route, side, role, world):
+    """The URL to request for a route, an object side ("in"/"out") and a role."""
+    query = {"in": "61", "out": "64"}[side]
+    fixed = {
+        "": "/",
+        "ucj/": f"/ucj/?province={query}",
+        "bsu/": f"/bsu/?province={query}&_export=csv",
+        "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
+        "admin/r/<path:content_type_id>/<path:object_id>/": (
+            f"/admin/r/{ContentType.objects.get_for_model(Worker).pk}/{world['workers']['in'].pk}/"
+        ),
+        "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|subsidies)/$": "/admin/regions/",
+        "admin/(?P<url>.*)$": "/admin/tidak-ada/",
+    }
+    if route in fixed:
+        return fixed[route]
+    if "<" not in route and "^" not in route:
+        return "/" + route
+    if route.startswith("admin/imports/importjob/"):
+        own = world["jobs"].get(role, world["jobs"]["branch"])
+        job = own if side == "in" else world["jobs"]["other_branch"]
+        return "/" + route.replace("<path:object_id>", str(job.pk)).replace("<int:job_id>", str(job.pk))
+    model = "/".join(route.split("/")[1:3])
+    pk = world["same"][model] if model in world["same"] else world["by_side"][model][side]
+    if "^([^/]+)/history/([^/]+)/$" in route:
+        model_class = ContentType.objects.get_by_natural_key(*model.split("/")).model_class()
+        history_id = model_class.history.filter(id=pk).latest().history_id
+        return f"/admin/{model}/{pk}/history/{history_id}/"
+    return "/" + route.replace("<path:object_id>", str(pk)).replace("<id>", str(pk))
+
+
+@pytest.mark.parametrize("route", sorted(EXPECTED))
+def test_role_by_page(route, world, users, client):
+    expected = EXPECTED[route]
+    sides = {"in": expected} if isinstance(expected, str) else dict(zip(("in", "out"), expected, strict=True))
+    failures = []
+    for side, codes in sides.items():
+        for role, code in zip(ROLES, map(int, codes.split()), strict=True):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            url = concrete_url(route, side, role, world)
+            status = client.get(url).status_code
+            if status != code:
+                failures.append(f"{role} {side} {url}: {status}, expected {code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_out_of_scope_exports_answer_404(world, users, login):
+    for user in ("regional", "branch", "official"):
+        client = login(users[user])
+        for url in ("/ucj/?province=64&_export=csv", "/ucj/?province=64&_export=xlsx", "/bsu/?province=64&_export=xlsx"):
+            assert client.get(url).status_code == 404, (user, url)
+        assert client.get("/cities/64.71/?_export=csv").status_code == 404
