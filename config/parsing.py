@@ -57,7 +57,7 @@ def decimal(value):
     if isinstance(value, bool):
         raise ParseError(_("Bukan angka: %(value)s.") % {"value": value})
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        return _bounded(Decimal(str(value)), value)
     raw = _CURRENCY.sub("", str(value)).replace(" ", "").replace("\u00a0", "")
     if raw == "":
         return None
@@ -71,9 +71,18 @@ def decimal(value):
     elif "." in raw and (_THOUSANDS_DOT.match(raw)):
         raw = raw.replace(".", "")  # 3.500.000 or 3.500 (Indonesian thousands)
     try:
-        return Decimal(raw)
+        return _bounded(Decimal(raw), value)
     except InvalidOperation as error:
         raise ParseError(_("Bukan angka: %(value)s.") % {"value": str(value).strip()}) from error
+
+
+LARGEST = Decimal(10) ** 15  # beyond any wage, count or amount Jangkau stores
+
+
+def _bounded(number, value):
+    if not number.is_finite() or abs(number) >= LARGEST:
+        raise ParseError(_("Angka di luar batas wajar: %(value)s.") % {"value": str(value).strip()[:30]})
+    return number
 
 
 def integer(value):

@@ -151,6 +151,7 @@ def _open_xlsx(binary):
     return RowSource([str(cell) for cell in header], rows(), lambda: position[0] / total)
 
 
+# A text cell starting with one of these is a formula to a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -15,7 +15,7 @@ from participants.models import (
     Worker,
 )
 from participants.tasks import refresh_figures
-from participants.validators import birth_facts, check_kpj, check_nik, nik_region_warning
+from participants.validators import birth_facts, check_kpj, check_name, check_nik, nik_region_warning
 from regions.models import Office
 
 
@@ -34,11 +34,15 @@ def parse_programs(value):
     return " ".join(code for code in PROGRAMS if code in codes)
 
 
-def bounded_text(limit):
+def bounded_text(limit, *, name=False):
+    """Text of at most `limit` characters; a name is also checked by `check_name`."""
+
     def parse(value):
         result = parsing.text(value)
         if result is not None and len(result) > limit:
             raise ParseError(_("Terlalu panjang (paling banyak %(limit)d karakter).") % {"limit": limit})
+        if name and (message := check_name(result)):
+            raise ParseError(message)
         return result
 
     return parse
@@ -56,7 +60,7 @@ class EmployerKind(Kind):
     permission = "participants.add_employer"
     columns = [
         Column("npp", "npp", bounded_text(20), required=True, field="npp"),
-        Column("name", "nama", bounded_text(200), required=True, aliases=("nama_perusahaan",), field="name"),
+        Column("name", "nama", bounded_text(200, name=True), required=True, aliases=("nama_perusahaan",), field="name"),
         CITY_CODE,
         Column("branch_code", "kode_cabang", parsing.text, field="branch_id", canonical="branch__code"),
         Column("sector", "sektor", bounded_text(100), field="sector"),
@@ -90,7 +94,9 @@ class WorkerKind(Kind):
     permission = "participants.add_worker"
     columns = [
         Column("nik", "nik", parse_nik, required=True, repeats=False, field="nik"),
-        Column("name", "nama", bounded_text(200), required=True, aliases=("nama_lengkap",), repeats=False, field="name"),
+        Column(
+            "name", "nama", bounded_text(200, name=True), required=True, aliases=("nama_lengkap",), repeats=False, field="name"
+        ),
         Column("segment", "segmen", choice({s: s for s in Segment.values}), required=True, field="segment"),
         CITY_CODE,
         Column(

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from participants.validators import validate_kpj, validate_nik
+from participants.validators import validate_kpj, validate_name, validate_nik
 from regions.models import City, Office
 
 
@@ -55,7 +55,7 @@ def import_trace():
 
 class Employer(models.Model):
     npp = models.CharField(_("NPP"), max_length=20, unique=True)
-    name = models.CharField(_("nama"), max_length=200)
+    name = models.CharField(_("nama"), max_length=200, validators=[validate_name])
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="employers", verbose_name=_("kabupaten/kota"))
     branch = models.ForeignKey(
         Office,
@@ -85,7 +85,7 @@ class Worker(models.Model):
     # index on NIK that nothing uses and that every imported row pays for.
     nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik])
     kpj = models.CharField(_("nomor KPJ"), max_length=11, blank=True, validators=[validate_kpj])
-    name = models.CharField(_("nama"), max_length=200)
+    name = models.CharField(_("nama"), max_length=200, validators=[validate_name])
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     segment = models.CharField(_("segmen"), max_length=5, choices=Segment.choices)

