@@ -42,11 +42,13 @@ serve: venv
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (needs PostgreSQL on 127.0.0.1:5432); extra tools from requirements-bench.txt.
+# Benchmarks (needs PostgreSQL on 127.0.0.1:5432): imports, dashboards + BSU at 2 M workers, then a 60 s load
+# test of 50 simulated users against `make serve`. Extra tools (django-import-export, locust) from requirements-bench.txt.
 bench: venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.imports
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.load
 
 lint: venv
 	$(VENV)/bin/ruff check .

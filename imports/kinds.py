@@ -17,21 +17,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.bulk import bulk_insert, in_condition
 from config.parsing import ParseError
 
 registry = {}
-KEY_SEPARATOR = "\x1f"
-
-
-def in_condition(column, values):
-    """`column IN (...)` for a chunk of keys: one array parameter on PostgreSQL, a list elsewhere."""
-    values = list(values)
-    if connection.vendor == "postgresql":
-        if all(value.__class__ is str and KEY_SEPARATOR not in value for value in values):
-            # One text parameter: psycopg dumps a list of 10,000 strings as an array in Python, slowly.
-            return f"{column} = ANY(string_to_array(%s, chr(31)))", [KEY_SEPARATOR.join(values)]
-        return f"{column} = ANY(%s)", [values]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _to_date(value):
@@ -170,44 +159,11 @@ class Kind:
         fields = [*self.fields, self.trace_field] if self.trace_field else list(self.fields)
         params = [(*record, context.job.pk) for record in records] if self.trace_field else list(records)
         params.sort(key=self._sort_key)  # in key order the unique index is written page by page
-        if connection.vendor == "postgresql":
-            self._write_copy(fields, params, new=new)
-        else:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.upsert_sql(fields, new=new), params)
-
-    def _write_copy(self, fields, params, *, new):
-        """PostgreSQL: COPY into a session-local staging table, then one INSERT from it."""
-        meta = self.model._meta
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-        staging = quote(f"staging_{meta.db_table}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {columns} FROM {quote(meta.db_table)} WITH NO DATA"
-            )
-            cursor.execute(f"TRUNCATE {staging}")
-            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
-                for row in params:
-                    copy.write_row(row)
-            cursor.execute(self.upsert_sql(fields, source=f"SELECT {columns} FROM {staging}", new=new))
+        bulk_insert(self.model, fields, params, conflict=() if new else self.key_fields)
 
     @functools.cached_property
     def _sort_key(self):
         return operator.itemgetter(*[self.fields.index(name) for name in self.key_fields])
-
-    def upsert_sql(self, fields, source=None, *, new=False):
-        """INSERT (... ON CONFLICT (key) DO UPDATE unless `new`), from VALUES placeholders or a SELECT."""
-        meta = self.model._meta
-        quote = connection.ops.quote_name
-        columns = [meta.get_field(name).column for name in fields]
-        keys = [meta.get_field(name).column for name in self.key_fields]
-        updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in keys)
-        source = source or f"VALUES ({', '.join(['%s'] * len(columns))})"
-        insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) {source}"
-        if new:
-            return insert
-        return f"{insert} ON CONFLICT ({', '.join(quote(c) for c in keys)}) DO UPDATE SET {updates}"
 
     def unchanged(self, stored, record):
         """Whether a row changes nothing: by default, the record equals the stored one."""

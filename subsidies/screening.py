@@ -36,22 +36,36 @@ def caps_by_city(programme, city_codes):
     return {code: wage_cap(programme, umk.get(code, ump.get(code[:2]))) for code in city_codes}
 
 
+RULES = ("nik", "segment", "active", "wage_known", "wage_cap")
+
+
+def failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff):
+    """The codes of the rules a worker fails, in RULES order (runs for every worker: kept short)."""
+    failed = []
+    if check_nik(nik).error is not None:
+        failed.append("nik")
+    if segment not in programme.segment_codes:
+        failed.append("segment")
+    if member_since > cutoff or (member_until is not None and member_until < cutoff):
+        failed.append("active")
+    if wage is None:
+        failed.append("wage_known")  # an unknown wage fails this rule alone
+    elif wage > cap:
+        failed.append("wage_cap")
+    return failed
+
+
+def failed_rules(programme, codes, *, nik, segment, wage, cap, cutoff):
+    """[[code, message], ...] of the failed rules: stored on the recipient, shown in Indonesian."""
+    return [[code, _message(code, programme, nik, segment, wage, cap, cutoff)] for code in codes]
+
+
 def evaluate(programme, *, nik, segment, wage, member_since, member_until, cap, cutoff=None):
-    """Every rule's outcome for one worker, in a fixed order; messages are written only for failures
-    (screening runs over millions of workers)."""
+    """Every rule's outcome for one worker, in RULES order, with a message for each failure."""
     cutoff = cutoff or programme.membership_cutoff
-    nik_error = check_nik(nik).error
-    checks = (
-        ("nik", nik_error is None),
-        ("segment", segment in programme.segment_codes),
-        ("active", member_since <= cutoff and (member_until is None or member_until >= cutoff)),
-        ("wage_known", wage is not None),
-        ("wage_cap", wage is None or wage <= cap),  # an unknown wage fails wage_known alone
-    )
-    return [
-        RuleOutcome(code, passed, "" if passed else _message(code, programme, nik_error, segment, wage, cap, cutoff))
-        for code, passed in checks
-    ]
+    codes = failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff)
+    messages = dict(failed_rules(programme, codes, nik=nik, segment=segment, wage=wage, cap=cap, cutoff=cutoff))
+    return [RuleOutcome(code, code not in messages, messages.get(code, "")) for code in RULES]
 
 
 @functools.lru_cache(maxsize=8)
@@ -65,9 +79,9 @@ def _templates(language):
     }
 
 
-def _message(code, programme, nik_error, segment, wage, cap, cutoff):
+def _message(code, programme, nik, segment, wage, cap, cutoff):
     if code == "nik":
-        return nik_error
+        return check_nik(nik).error
     template = _templates(get_language())[code]
     if code == "segment":
         return template % {"segment": segment, "allowed": programme.segments}
@@ -76,8 +90,3 @@ def _message(code, programme, nik_error, segment, wage, cap, cutoff):
     if code == "wage_known":
         return template
     return template % {"wage": format_rupiah(wage), "cap": format_rupiah(cap)}
-
-
-def failed_rules(outcomes):
-    """[[code, message], ...] of the rules that failed (stored on the recipient, shown in Indonesian)."""
-    return [[outcome.code, outcome.message] for outcome in outcomes if not outcome.passed]

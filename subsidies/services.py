@@ -1,16 +1,18 @@
 """Writes of the BSU pipeline: screening and status transitions, each with its audit rows."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.bulk import bulk_insert, in_condition
 from participants.models import Worker
 from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, StatusChange
-from subsidies.screening import caps_by_city, evaluate, failed_rules
+from subsidies.screening import caps_by_city, failed_codes, failed_rules
 
 S = RecipientStatus
 # The pipeline (DOMAIN.md): matching, account validation, determination in a batch, disbursement.
@@ -113,9 +115,11 @@ def _chunks(values, size=5000):
 
 def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
     """Screens every worker; returns counts. Recipients further along the pipeline are left alone.
-    `at` dates the screening (default now)."""
+    `at` dates the screening (default now). Chunks of workers in id order, each in one transaction:
+    new recipients and their first status change are written in bulk (COPY on PostgreSQL)."""
     caps = caps_by_city(programme, Worker.objects.values_list("city_id", flat=True).distinct())
     counts = dict.fromkeys(("screened", "candidates", "screened_out", "kept"), 0)
+    screening = Screening(programme, cutoff or programme.membership_cutoff, caps, actor, at or timezone.now(), counts)
     last_id = 0
     fields = ("id", "nik", "segment", "city_id", "wage", "member_since", "member_until")
     while True:
@@ -123,69 +127,73 @@ def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
         if not workers:
             return counts
         last_id = workers[-1][0]
-        _screen_chunk(programme, workers, caps, cutoff, actor, counts, at or timezone.now())
+        screening.chunk(workers)
 
 
-@transaction.atomic
-def _screen_chunk(programme, workers, caps, cutoff, actor, counts, now):
-    current = {
-        worker_id: (pk, status, failed, since, city)
-        for pk, worker_id, status, failed, since, city in Recipient.objects.filter(
-            programme=programme, worker_id__in=[w[0] for w in workers]
-        ).values_list("pk", "worker_id", "status", "failed_rules", "status_since", "city_id")
-    }
-    new, changed, changes = [], [], []
-    for worker_id, nik, segment, city_id, wage, since, until in workers:
-        outcomes = evaluate(
-            programme,
-            nik=nik,
-            segment=segment,
-            wage=wage,
-            member_since=since,
-            member_until=until,
-            cap=caps[city_id],
-            cutoff=cutoff,
-        )
-        failed = failed_rules(outcomes)
-        status = S.SCREENED_OUT if failed else S.CANDIDATE
-        pk, old_status, old_failed, old_since, old_city = current.get(worker_id, (None,) * 5)
-        if pk is not None and old_status not in SCREENING_STATUSES:
-            counts["kept"] += 1
-            continue
-        counts["screened"] += 1
-        counts["candidates" if status == S.CANDIDATE else "screened_out"] += 1
-        if pk is None:
-            new.append(
-                Recipient(
-                    programme=programme,
-                    worker_id=worker_id,
-                    city_id=city_id,
-                    status=status,
-                    status_since=now,
-                    failed_rules=failed,
-                )
+@dataclass
+class Screening:
+    programme: object
+    cutoff: dt.date
+    caps: dict
+    actor: object
+    now: dt.datetime
+    counts: dict
+
+    @transaction.atomic
+    def chunk(self, workers):
+        programme, cutoff, caps, now, counts = self.programme, self.cutoff, self.caps, self.now, self.counts
+        current = {
+            worker_id: rest
+            for worker_id, *rest in Recipient.objects.filter(
+                programme=programme, worker_id__gte=workers[0][0], worker_id__lte=workers[-1][0]
+            ).values_list("worker_id", "pk", "status", "failed_rules", "status_since", "city_id")
+        }
+        new, changed, changes = [], [], []
+        for worker_id, nik, segment, city_id, wage, since, until in workers:
+            cap = caps[city_id]
+            codes = failed_codes(programme, nik, segment, wage, since, until, cap, cutoff)
+            failed = failed_rules(programme, codes, nik=nik, segment=segment, wage=wage, cap=cap, cutoff=cutoff) if codes else []
+            status = S.SCREENED_OUT if codes else S.CANDIDATE
+            stored = current.get(worker_id)
+            if stored is not None and stored[1] not in SCREENING_STATUSES:
+                counts["kept"] += 1
+                continue
+            counts["screened"] += 1
+            counts["screened_out" if codes else "candidates"] += 1
+            if stored is None:
+                new.append((programme.pk, worker_id, city_id, status.value, now, json.dumps(failed), ""))
+                continue
+            pk, old_status, old_failed, old_since, old_city = stored
+            if old_status != status or old_failed != failed or old_city != city_id:
+                since = now if old_status != status else old_since
+                changed.append((programme.pk, worker_id, city_id, status.value, since, json.dumps(failed), ""))
+                if old_status != status:
+                    changes.append(
+                        StatusChange(
+                            recipient_id=pk,
+                            from_status=old_status,
+                            to_status=status,
+                            at=now,
+                            actor=self.actor,
+                            reason=_("penyaringan ulang"),
+                        )
+                    )
+        if new:
+            bulk_insert(Recipient, RECIPIENT_FIELDS, new)
+            self._first_changes([row[1] for row in new])
+        if changed:
+            bulk_insert(Recipient, RECIPIENT_FIELDS, changed, conflict=("programme", "worker"))
+            StatusChange.objects.bulk_create(changes)
+
+    def _first_changes(self, worker_ids):
+        """The first status change of each new recipient, written by the database from the recipients."""
+        condition, params = in_condition("r.worker_id", worker_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO subsidies_statuschange (recipient_id, from_status, to_status, at, actor_id, reason, reference) "
+                f"SELECT r.id, '', r.status, %s, %s, %s, '' FROM subsidies_recipient r WHERE r.programme_id = %s AND {condition}",
+                [self.now, self.actor.pk if self.actor else None, _("penyaringan"), self.programme.pk, *params],
             )
-        elif old_status != status or old_failed != failed or old_city != city_id:
-            since = now if old_status != status else old_since
-            recipient = Recipient(pk=pk, status=status, failed_rules=failed, status_since=since, city_id=city_id)
-            changed.append((recipient, old_status))
-    Recipient.objects.bulk_create(new, batch_size=2000)
-    for recipient, old_status in changed:
-        if old_status != recipient.status:
-            changes.append(
-                StatusChange(
-                    recipient=recipient,
-                    from_status=old_status,
-                    to_status=recipient.status,
-                    at=now,
-                    actor=actor,
-                    reason=_("penyaringan ulang"),
-                )
-            )
-    Recipient.objects.bulk_update(
-        [r for r, _old in changed], ["status", "status_since", "failed_rules", "city_id"], batch_size=2000
-    )
-    changes += [
-        StatusChange(recipient=r, from_status="", to_status=r.status, at=now, actor=actor, reason=_("penyaringan")) for r in new
-    ]
-    StatusChange.objects.bulk_create(changes, batch_size=2000)
+
+
+RECIPIENT_FIELDS = ("programme_id", "worker_id", "city_id", "status", "status_since", "failed_rules", "channel")
