@@ -20,7 +20,10 @@ GENERATE = """
 WITH cities AS (SELECT array_agg(code ORDER BY code) AS codes, count(*) AS n FROM regions_city)
 INSERT INTO participants_worker
     (nik, kpj, name, birth_date, sex, segment, city_id, employer_id, wage, member_since, member_until, programs, import_job_id)
-SELECT replace(codes[1 + i %% n], '.', '') || lpad(i::text, 12, '0'), '', 'Pekerja ' || i, DATE '1980-01-01' + (i %% 9000),
+SELECT replace(codes[1 + i %% n], '.', '') || lpad((i / 9999 %% 100)::text, 2, '0')
+       || lpad((1 + i %% 28 + CASE WHEN i %% 3 = 0 THEN 40 ELSE 0 END)::text, 2, '0') || lpad((1 + i %% 12)::text, 2, '0')
+       || lpad((60 + i %% 40)::text, 2, '0') || lpad((1 + i %% 9999)::text, 4, '0'),  -- a valid NIK (women: day + 40)
+       '', 'Pekerja ' || i, DATE '1980-01-01' + (i %% 9000),
        CASE WHEN i %% 3 = 0 THEN 'P' ELSE 'L' END,
        (ARRAY['PU','PU','PU','PU','PU','PU','BPU','BPU','BPU','JAKON'])[1 + i %% 10],
        codes[1 + i %% n], NULL, 2500000 + (i %% 40) * 50000,
@@ -88,15 +91,15 @@ def main():
 
 # Spreads the candidates over the pipeline the way a BSU year looks after two months.
 PIPELINE = """
+WITH h AS (SELECT id, abs(hashtext(id::text)) %% 100 AS h FROM subsidies_recipient WHERE status = 'CANDIDATE')
 UPDATE subsidies_recipient r SET
-    status = CASE WHEN h < 6 THEN 'CANDIDATE' WHEN h < 10 THEN 'REJECTED' WHEN h < 14 THEN 'VERIFIED'
-                  WHEN h < 20 THEN 'ACCOUNT_INVALID' WHEN h < 28 THEN 'DETERMINED' WHEN h < 30 THEN 'RETURNED'
+    status = CASE WHEN h.h < 6 THEN 'CANDIDATE' WHEN h.h < 10 THEN 'REJECTED' WHEN h.h < 14 THEN 'VERIFIED'
+                  WHEN h.h < 20 THEN 'ACCOUNT_INVALID' WHEN h.h < 28 THEN 'DETERMINED' WHEN h.h < 30 THEN 'RETURNED'
                   ELSE 'DISBURSED' END,
-    batch = CASE WHEN h >= 20 THEN 1 + h %% 7 END,
-    channel = CASE WHEN h >= 14 AND h < 20 THEN 'POS' WHEN h >= 20 THEN 'BRI' ELSE '' END,
-    status_since = now() - make_interval(days => h)
-FROM (SELECT id, abs(hashtext(id::text)) %% 100 AS h FROM subsidies_recipient WHERE status = 'CANDIDATE') s
-WHERE r.id = s.id
+    batch = CASE WHEN h.h >= 20 THEN 1 + h.h %% 7 END,
+    channel = CASE WHEN h.h >= 14 AND h.h < 20 THEN 'POS' WHEN h.h >= 20 THEN 'BRI' ELSE '' END,
+    status_since = now() - make_interval(days => h.h)
+FROM h WHERE r.id = h.id
 """
 
 
@@ -110,8 +113,10 @@ def bsu_part(client):
     start = time.perf_counter()
     counts = bsu_screen(programme=programme)
     screening = time.perf_counter() - start
+    print(f"bsu_screen: {screening:.1f} s", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute(PIPELINE)
+        cursor.execute("ANALYZE subsidies_recipient")
+        cursor.execute(PIPELINE, [])
         cursor.execute("VACUUM ANALYZE subsidies_recipient")
     recipients = Recipient.objects.exclude(status="SCREENED_OUT").count()
     bsu = median_ms(client, "/bsu/")

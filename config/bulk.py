@@ -45,3 +45,32 @@ def bulk_insert(model, fields, rows, *, conflict=()):
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}){suffix}", list(rows))
+
+
+class FreshStatistics:
+    """PostgreSQL plans the lookups of each chunk from table statistics, which a bulk load makes stale:
+    a table it believes empty gets a sequential scan per probe (measured: 4 s per 10,000-row chunk at
+    230,000 rows). So the written table is analysed whenever it has grown by as much as it held at the
+    last ANALYZE (10 k, 20 k, 40 k ... rows: a handful of ANALYZEs per million)."""
+
+    def __init__(self, model, start=10_000):
+        self.table = model._meta.db_table
+        self.pending = 0
+        self.threshold = start
+
+    def written(self, count):
+        self.pending += count
+        if self.pending >= self.threshold:
+            self._analyze()
+
+    def finish(self):
+        """At the end of a load: fresh statistics for the next one and for the dashboards."""
+        if self.pending >= 10_000:
+            self._analyze()
+
+    def _analyze(self):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(self.table)}")
+        self.threshold += self.pending
+        self.pending = 0

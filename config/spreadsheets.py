@@ -190,3 +190,17 @@ def xlsx_response(filename, header, rows):
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_response(request, filename, header, rows):
+    """The `?_export=csv` (streamed) or `?_export=xlsx` download of `rows`, or None for the HTML page."""
+    from django.http import StreamingHttpResponse
+
+    export = request.GET.get("_export")
+    if export == "csv":
+        response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if export == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", header, list(rows))
+    return None

@@ -13,6 +13,7 @@ import operator
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from config.bulk import FreshStatistics
 from config.parsing import cached
 from config.spreadsheets import FileRefused
 from imports.kinds import Built, Context, normalize_header
@@ -20,7 +21,6 @@ from imports.models import ImportJob, RowIssue
 from regions.models import City
 
 CHUNK_ROWS = 10_000
-ANALYZE_EVERY = 100_000
 MAX_STORED_WARNINGS = 1000
 
 
@@ -123,8 +123,8 @@ class Pass:
         self.canonical_query = kind.canonical_query(self.parse.present_columns)
         if allowed_cities is not None and self.parse.city_position is None:
             self.canonical_query = None  # the scope could not be checked without parsing
+        self.statistics = FreshStatistics(kind.model) if kind.model else None
         # Keys seen in this file; a single-column key is kept bare (a million 1-tuples cost ~60 MB more).
-        self.written_since_analyze = 0
         self.seen = set()
         self.bare_key = len(kind.key_columns) == 1
         self.stored_warnings = 0
@@ -165,8 +165,8 @@ class Pass:
             gc.collect(1)  # the young generations only: the chunk's garbage, not the file's key set
             if on_chunk:
                 on_chunk(self)
-        if self.written_since_analyze >= ANALYZE_EVERY // 10:
-            self._keep_statistics_fresh(ANALYZE_EVERY)  # fresh statistics for the next file and the dashboards
+        if self.statistics:
+            self.statistics.finish()
         return self.counts
 
     def _replay_keys(self, chunk):
@@ -228,22 +228,13 @@ class Pass:
                 self.kind.write(created, self.context, new=True)
             if updated:
                 self.kind.write(updated, self.context)
-            self._keep_statistics_fresh(len(created) + len(updated))
+            if self.statistics:
+                self.statistics.written(len(created) + len(updated))
         RowIssue.objects.bulk_create(issues)
         fields = {**counts, "progress": self.source.progress()}
         if self.apply:
             fields["applied_rows"] = chunk[-1][0]
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
-
-    def _keep_statistics_fresh(self, written):
-        """PostgreSQL plans the per-chunk key lookups from table statistics; a bulk load makes them stale
-        (measured: a sequential scan per chunk once a table grew from 30,000 to 1,000,000 rows), so
-        ANALYZE every 100,000 written rows."""
-        self.written_since_analyze += written
-        if connection.vendor == "postgresql" and self.written_since_analyze >= ANALYZE_EVERY and self.kind.model:
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(self.kind.model._meta.db_table)}")
-            self.written_since_analyze = 0
 
     def _unchanged_fast(self, chunk, issues):
         """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""

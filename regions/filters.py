@@ -2,11 +2,12 @@
 
 import django_filters
 from django import forms
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import City, Office, Province
-from regions.selectors import cities_for, offices_for
+from regions.selectors import cities_for, offices_for, role_of
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -55,3 +56,13 @@ class CityFilter(RegionFilter):
     @property
     def as_of_date(self):
         return self.value("as_of", timezone.localdate())
+
+
+def scoped_filter(request, filter_class):
+    """The filter of a figures page; 404 for a user without a role or a filter value out of scope."""
+    if role_of(request.user) is None:
+        raise Http404
+    filters = filter_class(request.GET or None, user=request.user)
+    if filters.out_of_scope:
+        raise Http404
+    return filters

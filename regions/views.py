@@ -1,15 +1,15 @@
 """Region pages: each role's home, the coverage table and one regency/city."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
-from config.spreadsheets import csv_lines, xlsx_response
+from config.spreadsheets import export_response
 from participants.selectors import largest_employers
-from regions.filters import CityFilter
+from regions.filters import CityFilter, scoped_filter
 from regions.models import Access, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, display_rows, export_row
@@ -28,24 +28,15 @@ def home(request):
 
 @login_required
 def ucj_table(request):
-    if role_of(request.user) is None:
-        raise Http404
-    filters = CityFilter(request.GET or None, user=request.user)
-    if filters.out_of_scope:
-        raise Http404
+    filters = scoped_filter(request, CityFilter)
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     rows = coverage_rows(cities, as_of=as_of)
     grouping = request.GET.get("group")
     if grouping in GROUPINGS:
-        rows = grouped(rows, grouping, cities, request.user)
-    export = request.GET.get("_export")
-    if export == "csv":
-        response = StreamingHttpResponse(csv_lines(UCJ_CSV_HEADER, (export_row(r) for r in rows)), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="ucj-{as_of}.csv"'
-        return response
-    if export == "xlsx":
-        return xlsx_response(f"ucj-{as_of}.xlsx", UCJ_CSV_HEADER, [export_row(r) for r in rows])
+        rows = grouped(rows, grouping, cities, request.user, rollup)
+    if export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows)):
+        return export
     table = CoverageTable(display_rows(rows), order_by=request.GET.get("sort"))
     # 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and
     # exports always cover every filtered city.
@@ -65,14 +56,15 @@ def ucj_table(request):
 UCJ_ROWS_PER_PAGE = 50
 
 
-def grouped(rows, grouping, cities, user):
-    """The same figures rolled up per province, kanwil or branch office (summed counts)."""
+def grouped(rows, grouping, cities, user, total, query=""):
+    """The same figures rolled up per province, kanwil or branch office by `total(rows, code=, name=)`
+    (summed counts); each roll-up links to the filter showing its cities (plus `query`)."""
     by_code = {row.code: row for row in rows}
     result = []
     for code, name, parameter, members in city_groups(grouping, cities, user):
-        total = rollup([by_code[c] for c in members], code=code, name=name)
-        total.url = f"?{parameter}={code}"
-        result.append(total)
+        row = total([by_code[c] for c in members], code=code, name=name)
+        row.url = f"?{parameter}={code}{query}"
+        result.append(row)
     return result
 
 

@@ -1,14 +1,18 @@
 """BSU pages: the disbursement table per regency/city and the NIK lookup at the branch counter."""
 
+import functools
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from config.spreadsheets import csv_lines, xlsx_response
-from regions.selectors import GROUPINGS, city_groups, may_see_personal_data, role_of
+from config.spreadsheets import export_response
+from regions.filters import scoped_filter
+from regions.selectors import GROUPINGS, may_see_personal_data
 from regions.tables import display_rows
+from regions.views import grouped
 from subsidies.figures import (
     BSU_CSV_HEADER,
     batches,
@@ -27,11 +31,7 @@ ROWS_PER_PAGE = 50
 
 @login_required
 def disbursement_table(request):
-    if role_of(request.user) is None:
-        raise Http404
-    filters = DisbursementFilter(request.GET or None, user=request.user)
-    if filters.out_of_scope:
-        raise Http404
+    filters = scoped_filter(request, DisbursementFilter)
     programme = filters.programme_choice
     if programme is None:
         raise Http404
@@ -41,20 +41,10 @@ def disbursement_table(request):
     amount = programme.amount_total
     grouping = request.GET.get("group")
     if grouping in GROUPINGS:
-        by_code = {row.code: row for row in rows}
-        rows = []
-        for code, name, parameter, members in city_groups(grouping, cities, request.user):
-            total = rollup([by_code[c] for c in members], code=code, name=name, amount_each=amount)
-            total.url = f"?{parameter}={code}&programme={programme.code}"
-            rows.append(total)
-    export = request.GET.get("_export")
-    filename = f"bsu-{programme.code}"
-    if export == "csv":
-        response = StreamingHttpResponse(csv_lines(BSU_CSV_HEADER, (export_row(r) for r in rows)), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
-    if export == "xlsx":
-        return xlsx_response(f"{filename}.xlsx", BSU_CSV_HEADER, [export_row(r) for r in rows])
+        total = functools.partial(rollup, amount_each=amount)
+        rows = grouped(rows, grouping, cities, request.user, total, query=f"&programme={programme.code}")
+    if export := export_response(request, f"bsu-{programme.code}", BSU_CSV_HEADER, (export_row(r) for r in rows)):
+        return export
     codes = [code for code, *_rest in cities]
     table = DisbursementTable(display_rows(rows, BSU_CELLS), order_by=request.GET.get("sort"))
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
