@@ -14,6 +14,7 @@ from participants.tests.factories import WorkerFactory
 from regions.models import City, Office, Province
 from regions.reference import load_reference_regions
 from regions.services import user_create
+from subsidies.figures import bsu_figures_refresh
 from subsidies.models import Programme, Recipient, RecipientStatus
 from subsidies.services import Move, bsu_screen, recipients_advance
 
@@ -52,6 +53,7 @@ def pipeline(bsu, users):
     ]
     for step in steps:
         recipients_advance(step, actor=users["branch"])
+    bsu_figures_refresh(bsu)
     return {"skw": skw, "pnk": pnk}
 
 

@@ -3,6 +3,7 @@ through the pipeline service)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as gettext_now
@@ -17,6 +18,7 @@ from subsidies.forms import TransitionForm
 from subsidies.models import BankAccount, Programme, Recipient, StatusChange, mask_account
 from subsidies.selectors import bank_accounts_for, recipients_for
 from subsidies.services import recipient_transition
+from subsidies.tasks import refresh_bsu_figures
 
 
 @admin.register(Programme)
@@ -90,6 +92,7 @@ class RecipientAdmin(ScopedAdmin):
                     messages.error(request, message)
             else:
                 messages.success(request, gettext_now("Status diperbarui."))
+                transaction.on_commit(refresh_bsu_figures.enqueue)
         else:
             for errors in form.errors.values():
                 for message in errors:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from participants.models import Worker
+from subsidies.figures import bsu_figures_refresh
 from subsidies.models import Bank, BankAccount, Programme, Recipient, RecipientStatus
 from subsidies.services import Move, bsu_screen, recipients_advance
 
@@ -64,6 +65,7 @@ def bsu_demo_load():
         steps.append(path)
     for step in range(max(len(path) for path in steps)):
         recipients_advance([path[step] for path in steps if len(path) > step])
+    bsu_figures_refresh(programme)
     return counts
 
 

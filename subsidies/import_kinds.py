@@ -12,6 +12,7 @@ from participants.import_kinds import bounded_text, parse_nik
 from participants.models import Worker
 from subsidies.models import Bank, BankAccount, Programme, Recipient, RecipientStatus
 from subsidies.services import Move, recipients_advance, transition_error
+from subsidies.tasks import refresh_bsu_figures
 
 S = RecipientStatus
 RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED]
@@ -88,6 +89,10 @@ class BsuResultKind(Kind):
 
     def canonical_query(self, present):
         return None
+
+    def after_apply(self, job):
+        if job.updated:
+            refresh_bsu_figures.enqueue()
 
     def write(self, records, context, *, new=False):
         moves = [

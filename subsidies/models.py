@@ -104,8 +104,6 @@ class Recipient(models.Model):
         verbose_name = _("penerima BSU")
         verbose_name_plural = _("penerima BSU")
         constraints = [models.UniqueConstraint(fields=["programme", "worker"], name="recipient_unique_worker")]
-        # Serves the per-city status counts and the ageing counts of /bsu/ from the index alone.
-        indexes = [models.Index(fields=["programme", "city", "status", "status_since"], name="recipient_city_status")]
 
     def __str__(self):
         return f"{self.programme.code} {self.worker_id} {self.status}"
@@ -179,3 +177,23 @@ def mask_account(number):
     """An account number with all but its last 4 digits hidden."""
     number = number or ""
     return "•" * max(len(number) - 4, 0) + number[-4:]
+
+
+class BsuFigure(models.Model):
+    """Recipients of a programme per regency/city, status, batch and, for statuses a recipient can still
+    leave, the day they entered it: what /bsu/ and the city panel read (tens of thousands of rows for
+    millions of recipients). Rebuilt by `figures.bsu_figures_refresh` after screening, result imports and
+    status changes."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    city = models.ForeignKey("regions.City", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    status = models.CharField(max_length=16, choices=RecipientStatus.choices)
+    batch = models.PositiveSmallIntegerField(null=True)
+    since = models.DateField(null=True)  # open statuses only (ageing)
+    recipients = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["programme", "city"], name="bsu_figure_city")]
+
+    def __str__(self):
+        return f"{self.programme_id} {self.city_id} {self.status}: {self.recipients}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.bulk import FreshStatistics, bulk_insert, in_condition
 from regions.models import City
+from subsidies.figures import bsu_figures_refresh
 from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, StatusChange
 from subsidies.screening import RuleMessages, caps_by_city, failed_codes
 
@@ -129,6 +130,7 @@ def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
             workers = cursor.fetchall()
         if not workers:
             statistics.finish()
+            bsu_figures_refresh(programme)
             return counts
         last_id = workers[-1][0]
         statistics.written(screening.chunk(workers))

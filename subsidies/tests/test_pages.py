@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from participants.models import PersonalDataAccess
 from participants.tests.factories import WorkerFactory
-from subsidies.figures import BSU_CSV_HEADER
+from subsidies.figures import BSU_CSV_HEADER, bsu_figures_refresh
 from subsidies.models import BankAccount, Recipient, RecipientStatus
 from subsidies.services import recipient_transition
 
@@ -113,6 +113,7 @@ def test_bsu_page_shows_funnel_stuck_and_batches(pipeline, users, login, django_
     # nobody is stuck today; with a threshold in the past... every open recipient changed today
     assert 'id="total-stuck">0<' in page
     Recipient.objects.filter(status__in=[S.CANDIDATE, S.ACCOUNT_INVALID]).update(status_since="2025-06-01T00:00:00+07:00")
+    bsu_figures_refresh()
     page = client.get("/bsu/?stuck_days=30").content.decode()
     assert 'id="total-stuck">3<' in page  # 2 candidates (Singkawang, Pontianak) + 1 account invalid
 
