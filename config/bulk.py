@@ -1,8 +1,9 @@
 """Bulk writes of many rows in one statement per batch: the import pipeline and BSU screening use it.
 
-PostgreSQL: COPY into a session-local staging table, then one INSERT ... SELECT from it (610 k rows/s
-for the COPY alone here). Elsewhere (SQLite): executemany of one INSERT. With `conflict` (the columns
-of a unique constraint) existing rows are updated instead (INSERT ... ON CONFLICT DO UPDATE).
+PostgreSQL: new rows are COPied straight into the table (610-765 k rows/s for a COPY alone here); with
+`conflict` (the columns of a unique constraint, so existing rows are updated) they are COPied into a
+session-local staging table, then moved by one INSERT ... SELECT ... ON CONFLICT DO UPDATE.
+Elsewhere (SQLite): executemany of one INSERT [ON CONFLICT DO UPDATE].
 """
 
 from django.db import connection
@@ -34,7 +35,11 @@ def bulk_insert(model, fields, rows, *, conflict=()):
         updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in keys)
         suffix = f" ON CONFLICT ({', '.join(quote(meta.get_field(n).column) for n in conflict)}) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not conflict:
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:  # straight in
+                for row in rows:
+                    copy.write_row(row)
+        elif connection.vendor == "postgresql":
             staging = quote(f"staging_{meta.db_table}")
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {column_list} FROM {table} WITH NO DATA")
             cursor.execute(f"TRUNCATE {staging}")

@@ -18,13 +18,24 @@ from subsidies.forms import TransitionForm
 from subsidies.models import BankAccount, Programme, Recipient, StatusChange, mask_account
 from subsidies.selectors import bank_accounts_for, recipients_for
 from subsidies.services import recipient_transition
-from subsidies.tasks import refresh_bsu_figures
+from subsidies.tasks import refresh_bsu_figures, screen_programme
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "regulation", "amount_per_month", "months", "wage_cap", "membership_cutoff"]
     search_fields = ["code", "name"]
+    actions = ["screen"]
+
+    @admin.action(description=_("Saring semua pekerja (di latar belakang)"), permissions=["change"])
+    def screen(self, request, queryset):
+        for programme in queryset:
+            screen_programme.enqueue(programme.pk, request.user.pk)
+            messages.info(
+                request,
+                gettext_now("Penyaringan %(code)s berjalan di latar belakang; angka /bsu/ diperbarui setelah selesai.")
+                % {"code": programme.code},
+            )
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -149,3 +149,13 @@ def test_bsu_results_file_moves_recipients_and_refuses_skipped_steps(bsu, refere
     call_command("import_file", "bsu_results", str(path))
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert line == "rows=2 created=0 updated=0 unchanged=1 rejected=1"  # a key twice in one file: the first counts
+
+
+def test_admin_action_screens_in_the_background(bsu, reference_regions, users, login):
+    worker = WorkerFactory(city_code="61.72", wage=3_000_000)
+    client = login(users["admin"])
+    response = client.post("/admin/subsidies/programme/", {"action": "screen", "_selected_action": [bsu.pk]}, follow=True)
+    assert "berjalan di latar belakang" in response.content.decode()
+    assert Recipient.objects.get(worker=worker).status == S.CANDIDATE  # the tasks backend of the tests runs at once
+    assert 'value="screen"' in client.get("/admin/subsidies/programme/").content.decode()
+    assert 'value="screen"' not in login(users["branch"]).get("/admin/subsidies/programme/").content.decode()
