@@ -17,6 +17,7 @@ _REFERENCE_VIEW = [
     "regions.view_workforceestimate",
     "subsidies.view_programme",
     "subsidies.view_recipient",
+    "subsidies.view_statuschange",
 ]
 _PARTICIPANT_EDIT = [
     "participants.view_employer",

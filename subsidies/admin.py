@@ -57,7 +57,7 @@ class RecipientAdmin(ScopedAdmin):
     list_filter = ["programme", "status", "batch"]
     list_select_related = ["worker", "programme"]
     search_fields = ["=worker__nik"]
-    readonly_fields = ["programme", "worker", "status", "status_since", "batch", "channel", "failed_rules"]
+    readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules"]
     inlines = [StatusChangeInline]
 
     def has_add_permission(self, request):

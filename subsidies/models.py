@@ -81,9 +81,16 @@ class Recipient(models.Model):
     # only the screening and pipeline services write them, and Django's PROTECT still guards deletions.
     # `programme` and `city` have no index of their own: the unique and the status indexes lead with them.
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="recipients", db_index=False, db_constraint=False
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="recipients",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("program"),
     )
-    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="bsu_recipients", db_constraint=False)
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="bsu_recipients", db_constraint=False, verbose_name=_("pekerja")
+    )
     # The worker's regency/city when screened: the dashboards count recipients per city without
     # joining millions of workers; re-screening keeps it current for recipients still in screening.
     city = models.ForeignKey(
@@ -106,7 +113,7 @@ class Recipient(models.Model):
         constraints = [models.UniqueConstraint(fields=["programme", "worker"], name="recipient_unique_worker")]
 
     def __str__(self):
-        return f"{self.programme.code} {self.worker_id} {self.status}"
+        return f"{self.programme.code} · {self.worker.nik}"
 
 
 class StatusChange(models.Model):
