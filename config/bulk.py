@@ -6,6 +6,8 @@ session-local staging table, then moved by one INSERT ... SELECT ... ON CONFLICT
 Elsewhere (SQLite): executemany of one INSERT [ON CONFLICT DO UPDATE].
 """
 
+import contextlib
+
 from django.db import connection
 
 KEY_SEPARATOR = "\x1f"
@@ -79,3 +81,20 @@ class FreshStatistics:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(self.table)}")
         self.threshold += self.pending
         self.pending = 0
+
+
+@contextlib.contextmanager
+def large_writes():
+    """SQLite: checkpoint the write-ahead log every ~80 MB instead of every ~4 MB while a bulk load runs,
+    so pages that every chunk rewrites (the unique index) reach the database file a few times instead of
+    at every commit (measured: commits took 5.5 s of a 1,000,000-row import). No-op elsewhere."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint = 20000")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint = 1000")

@@ -13,7 +13,7 @@ import operator
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from config.bulk import FreshStatistics
+from config.bulk import FreshStatistics, large_writes
 from config.parsing import cached
 from config.spreadsheets import FileRefused
 from imports.kinds import Built, Context, normalize_header
@@ -147,7 +147,8 @@ class Pass:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._run(on_chunk)
+            with large_writes():
+                return self._run(on_chunk)
         finally:
             if gc_was_enabled:
                 gc.enable()

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bulk import FreshStatistics, bulk_insert, in_condition
+from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
 from regions.models import City
 from subsidies.figures import bsu_figures_refresh
 from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, StatusChange
@@ -123,17 +123,19 @@ def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
     cutoff = cutoff or programme.membership_cutoff
     screening = Screening(programme, cutoff, caps, actor, at or timezone.now(), counts, RuleMessages(programme, cutoff))
     statistics = FreshStatistics(Recipient)
-    last_id = 0
-    while True:
-        with connection.cursor() as cursor:  # plain rows: the ORM's per-row conversion cost seconds per million
-            cursor.execute(WORKERS_AFTER, [last_id, SCREEN_CHUNK])
-            workers = cursor.fetchall()
-        if not workers:
-            statistics.finish()
-            bsu_figures_refresh(programme)
-            return counts
-        last_id = workers[-1][0]
-        statistics.written(screening.chunk(workers))
+    with large_writes():
+        last_id = 0
+        while True:
+            with connection.cursor() as cursor:  # plain rows: the ORM's per-row conversion costs seconds per million
+                cursor.execute(WORKERS_AFTER, [last_id, SCREEN_CHUNK])
+                workers = cursor.fetchall()
+            if not workers:
+                break
+            last_id = workers[-1][0]
+            statistics.written(screening.chunk(workers))
+    statistics.finish()
+    bsu_figures_refresh(programme)
+    return counts
 
 
 WORKERS_AFTER = (
