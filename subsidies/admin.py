@@ -2,8 +2,10 @@
 through the pipeline service)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as gettext_now
@@ -80,8 +82,9 @@ class RecipientAdmin(ScopedAdmin):
     def transition_view(self, request, object_id):
         """One step along the pipeline through the same service as the imports; a decision taken on a
         stale page is refused with a conflict message."""
-        self.in_scope_or_404(request, object_id)
-        recipient = self.get_object(request, object_id)
+        recipient = self.get_object(request, unquote(object_id))
+        if recipient is None:
+            raise Http404  # outside the scope, like every other page
         if request.method != "POST" or not self.has_change_permission(request, recipient):
             raise PermissionDenied
         form = TransitionForm(request.POST, current=request.POST.get("expected", recipient.status))

@@ -1,8 +1,11 @@
-"""Background task: rebuild the BSU figures after result imports and status changes."""
+"""Background tasks: rebuild the BSU figures after result imports and status changes; screen a programme."""
 
+from django.contrib.auth import get_user_model
 from django_tasks import task
 
 from subsidies.figures import bsu_figures_refresh
+from subsidies.models import Programme
+from subsidies.services import bsu_screen
 
 
 @task()
@@ -13,10 +16,5 @@ def refresh_bsu_figures():
 @task()
 def screen_programme(programme_id, actor_id=None):
     """`bsu_screen` in the background, started from the admin."""
-    from django.contrib.auth import get_user_model
-
-    from subsidies.models import Programme
-    from subsidies.services import bsu_screen
-
     actor = get_user_model().objects.filter(pk=actor_id).first()
     return bsu_screen(programme=Programme.objects.get(pk=programme_id), actor=actor)
