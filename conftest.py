@@ -1,6 +1,7 @@
 """Shared fixtures: offices, cities and one user per role, in and out of scope."""
 
 import os
+import re
 import subprocess
 import sys
 from importlib import import_module
@@ -140,6 +141,12 @@ def page(chromium, live_server):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def footer_cells(page):
+    """The texts of the table's totals row (its <tfoot>), tags stripped."""
+    footer = re.search(r"<tfoot[^>]*>(.*?)</tfoot>", page, re.S).group(1)
+    return [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", footer, re.S)]
 
 
 def log_in(page, username, password=PASSWORD, path="/accounts/login/"):

@@ -12,7 +12,7 @@ from participants.selectors import largest_employers
 from regions.filters import CityFilter, scoped_filter
 from regions.models import Access, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
-from regions.tables import UCJ_CSV_HEADER, CoverageTable, display_rows, export_row
+from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
 from regions.ucj import coverage_rows, pace, rollup, trend
 
 
@@ -37,14 +37,15 @@ def ucj_table(request):
         rows = grouped(rows, grouping, cities, request.user, rollup)
     if export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows)):
         return export
-    table = CoverageTable(display_rows(rows), order_by=request.GET.get("sort"))
+    total = rollup(rows, code="", name=_("Total"))
+    table = CoverageTable(rows, totals=total, order_by=request.GET.get("sort"))
     # 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and
     # exports always cover every filtered city.
     RequestConfig(request, paginate={"per_page": UCJ_ROWS_PER_PAGE}).configure(table)
     context = {
         "filter": filters,
         "table": table,
-        "total": rollup(rows, code="", name=_("Total")),
+        "total": total,
         "as_of": as_of,
         "bands": UcjBand.objects.all(),
         "query": request.GET.urlencode(),

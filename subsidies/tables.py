@@ -1,10 +1,9 @@
 """The BSU disbursement table (django-tables2), sharing the figures-table machinery of the UCJ table."""
 
-import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
-from regions.tables import figure_column, number_cell, percent_cell, region_link
+from regions.tables import FiguresTable, figure_column, name_column, number_cell, percent_cell, region_link
 from subsidies.figures import STATUS_COLUMNS
 from subsidies.models import RecipientStatus
 
@@ -17,8 +16,9 @@ BSU_CELLS = {
 }
 
 
-class DisbursementTable(tables.Table):
-    name = tables.Column(verbose_name=_("Kabupaten/kota"), order_by=("name_sort",))
+class DisbursementTable(FiguresTable):
+    cells = BSU_CELLS
+    name = name_column(_("Total"))
     screened_out = figure_column(RecipientStatus.SCREENED_OUT.label, "screened_out")
     recipients = figure_column(_("Lolos saring"), "recipients")
     candidate = figure_column(RecipientStatus.CANDIDATE.label, "candidate")
@@ -32,8 +32,5 @@ class DisbursementTable(tables.Table):
     amount_disbursed = figure_column(_("Dana tersalurkan"), "amount_disbursed")
     stuck = figure_column(_("Tertahan"), "stuck")
 
-    class Meta:
+    class Meta(FiguresTable.Meta):
         attrs = {"class": "data bsu"}
-        orderable = True
-        template_name = "django_tables2/table.html"
-        empty_text = _("Tidak ada kabupaten/kota untuk filter ini.")

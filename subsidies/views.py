@@ -11,7 +11,6 @@ from django_tables2 import RequestConfig
 from config.spreadsheets import export_response
 from regions.filters import scoped_filter
 from regions.selectors import GROUPINGS, may_see_personal_data
-from regions.tables import display_rows
 from regions.views import grouped
 from subsidies.figures import (
     BSU_CSV_HEADER,
@@ -24,7 +23,7 @@ from subsidies.figures import (
 )
 from subsidies.filters import DisbursementFilter
 from subsidies.lookup import worker_lookup
-from subsidies.tables import BSU_CELLS, DisbursementTable
+from subsidies.tables import DisbursementTable
 
 ROWS_PER_PAGE = 50
 
@@ -46,9 +45,9 @@ def disbursement_table(request):
     if export := export_response(request, f"bsu-{programme.code}", BSU_CSV_HEADER, (export_row(r) for r in rows)):
         return export
     codes = [code for code, *_rest in cities]
-    table = DisbursementTable(display_rows(rows, BSU_CELLS), order_by=request.GET.get("sort"))
-    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     total = rollup(rows, code="", name=_("Total"), amount_each=amount)
+    table = DisbursementTable(rows, totals=total, order_by=request.GET.get("sort"))
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     context = {
         "filter": filters,
         "programme": programme,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from conftest import footer_cells
 from participants.models import PersonalDataAccess
 from participants.tests.factories import WorkerFactory
 from subsidies.figures import BSU_CSV_HEADER, bsu_figures_refresh
@@ -112,6 +113,8 @@ def test_bsu_page_shows_funnel_stuck_and_batches(pipeline, users, login, django_
     assert 'id="batches"' in page
     # nobody is stuck today; with a threshold in the past... every open recipient changed today
     assert 'id="total-stuck">0<' in page
+    # the totals row under the table's columns: the two cities' counts summed
+    assert footer_cells(page) == ["Total", "1", "8", "2", "0", "1", "1", "1", "2", "1", "25,00 %", "Rp1.200.000", "0"]
     Recipient.objects.filter(status__in=[S.CANDIDATE, S.ACCOUNT_INVALID]).update(status_since="2025-06-01T00:00:00+07:00")
     bsu_figures_refresh()
     page = client.get("/bsu/?stuck_days=30").content.decode()
