@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run serve test lint migrate demo bench clean
+.PHONY: venv run serve test lint migrate demo bench clean messages messages-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,9 +50,28 @@ bench: venv
 	$(PY) -m bench.dashboards
 	$(PY) -m bench.load
 
-lint: venv
+lint: venv messages-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# English catalogue (Bahasa Indonesia is the source language). `make messages` after changing a text: it
+# updates locale/en/LC_MESSAGES/django.po (translate what it adds) and compiles the .mo that is committed,
+# so running Jangkau needs no gettext. Needs gettext (apt-get install gettext).
+MAKEMESSAGES := manage.py makemessages -l en --no-location --no-obsolete -v0
+messages: venv
+	$(PY) $(MAKEMESSAGES)
+	$(PY) manage.py compilemessages -l en -v0
+
+# Fails when a marked text is missing from the catalogue, untranslated or fuzzy, or the .mo is stale.
+PO := locale/en/LC_MESSAGES/django.po
+messages-check: venv
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $$tmp && \
+	(cd $$tmp && $(CURDIR)/$(PY) $(MAKEMESSAGES)) && \
+	diff -u -I '^"POT-Creation-Date' $(PO) $$tmp/$(PO) && \
+	test -z "$$(msgattrib --only-fuzzy $(PO); msgattrib --untranslated $(PO))" && \
+	msgfmt --check -o $$tmp/django.mo $(PO) && cmp -s $$tmp/django.mo $(PO:.po=.mo) \
+	|| { echo "English catalogue out of date: run 'make messages' and translate what it adds"; exit 1; }
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test.sqlite3* staticfiles

@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = "Jangkau · BPJS Ketenagakerjaan"
 admin.site.site_title = "Jangkau"
-admin.site.index_title = "Kantor belakang"
+admin.site.index_title = _("Kantor belakang")
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from config.bulk import bulk_insert, in_condition
 from config.parsing import ParseError
@@ -104,7 +103,7 @@ class Kind:
     """Base class. Subclasses set the attributes and implement `build`; most need nothing else."""
 
     name = ""
-    label = gettext_lazy("")
+    label = ""
     model = None
     columns = []
     key_columns = ()  # parsed column names forming the natural key in the file

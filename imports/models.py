@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -48,7 +49,7 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("impor berkas")
-        verbose_name_plural = _("impor berkas")
+        verbose_name_plural = pgettext_lazy("jamak", "impor berkas")
         permissions = [("import_file", _("Boleh mengimpor berkas"))]
 
     def __str__(self):

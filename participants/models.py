@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from participants.validators import validate_kpj, validate_name, validate_nik
@@ -74,7 +75,7 @@ class Employer(models.Model):
     class Meta:
         ordering = ["npp"]
         verbose_name = _("pemberi kerja")
-        verbose_name_plural = _("pemberi kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "pemberi kerja")
 
     def __str__(self):
         return f"{self.npp} {self.name}"
@@ -122,7 +123,7 @@ class Worker(models.Model):
     class Meta:
         ordering = ["nik"]
         verbose_name = _("pekerja")
-        verbose_name_plural = _("pekerja")
+        verbose_name_plural = pgettext_lazy("jamak", "pekerja")
         indexes = [models.Index(fields=["city", "segment"], name="worker_city_segment")]
         constraints = [
             models.UniqueConstraint(
@@ -200,7 +201,7 @@ class PersonalDataAccess(models.Model):
     class Meta:
         ordering = ["-at"]
         verbose_name = _("akses data pribadi")
-        verbose_name_plural = _("log akses data pribadi")
+        verbose_name_plural = pgettext_lazy("jamak", "log akses data pribadi")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.subject}"

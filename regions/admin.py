@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.formatting import format_rupiah
@@ -169,7 +170,7 @@ class AccessInline(admin.StackedInline):
     model = Access
     can_delete = False
     autocomplete_fields = ["office", "city"]
-    verbose_name_plural = _("peran dan cakupan")
+    verbose_name_plural = pgettext_lazy("jamak", "peran dan cakupan")
 
 
 admin.site.unregister(User)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Province(models.Model):
@@ -14,7 +15,7 @@ class Province(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("provinsi")
-        verbose_name_plural = _("provinsi")
+        verbose_name_plural = pgettext_lazy("jamak", "provinsi")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -35,7 +36,7 @@ class City(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("jamak", "kabupaten/kota")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -65,7 +66,7 @@ class Office(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kantor")
-        verbose_name_plural = _("kantor")
+        verbose_name_plural = pgettext_lazy("jamak", "kantor")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="KANWIL", parent__isnull=True) | Q(kind="CABANG", parent__isnull=False),
@@ -102,7 +103,7 @@ class MinimumWage(models.Model):
     class Meta:
         ordering = ["-year", "province", "city"]
         verbose_name = _("upah minimum")
-        verbose_name_plural = _("upah minimum")
+        verbose_name_plural = pgettext_lazy("jamak", "upah minimum")
         constraints = [
             models.CheckConstraint(
                 condition=Q(province__isnull=False, city__isnull=True) | Q(province__isnull=True, city__isnull=False),
@@ -136,7 +137,7 @@ class WorkforceEstimate(models.Model):
     class Meta:
         ordering = ["city", "-year"]
         verbose_name = _("estimasi potensi tenaga kerja")
-        verbose_name_plural = _("estimasi potensi tenaga kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "estimasi potensi tenaga kerja")
         constraints = [
             models.UniqueConstraint(fields=["city", "year"], name="unique_workforce_city_year"),
             models.CheckConstraint(
@@ -170,7 +171,7 @@ class Access(models.Model):
 
     class Meta:
         verbose_name = _("hak akses")
-        verbose_name_plural = _("hak akses")
+        verbose_name_plural = pgettext_lazy("jamak", "hak akses")
         constraints = [
             models.CheckConstraint(
                 condition=Q(role="admin", office__isnull=True, city__isnull=True)
@@ -200,7 +201,7 @@ class UcjBand(models.Model):
     class Meta:
         ordering = ["min_percent"]
         verbose_name = _("pita warna UCJ")
-        verbose_name_plural = _("pita warna UCJ")
+        verbose_name_plural = pgettext_lazy("jamak", "pita warna UCJ")
         constraints = [
             models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9A-Fa-f]{6}$"), name="ucj_band_colour_hex"),
         ]

@@ -30,7 +30,7 @@ def export_row(row):
     return [getattr(row, "code" if name == "city_code" else "name" if name == "city_name" else name) for name in UCJ_CSV_HEADER]
 
 
-NUMBER_CELL = {"td": {"class": "num"}, "th": {"class": "num"}}
+NUMBER_CELL = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 NUMBERS = ("active_pu", "active_bpu", "active_total", "potential_total", "gap")
 PERCENTS = ("ucj_pu_percent", "ucj_bpu_percent")
 

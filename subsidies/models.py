@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from participants.models import Worker, import_trace
@@ -36,7 +37,7 @@ class Programme(models.Model):
     class Meta:
         ordering = ["-membership_cutoff"]
         verbose_name = _("program BSU")
-        verbose_name_plural = _("program BSU")
+        verbose_name_plural = pgettext_lazy("jamak", "program BSU")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -109,7 +110,7 @@ class Recipient(models.Model):
 
     class Meta:
         verbose_name = _("penerima BSU")
-        verbose_name_plural = _("penerima BSU")
+        verbose_name_plural = pgettext_lazy("jamak", "penerima BSU")
         constraints = [models.UniqueConstraint(fields=["programme", "worker"], name="recipient_unique_worker")]
 
     def __str__(self):
@@ -174,7 +175,7 @@ class BankAccount(models.Model):
 
     class Meta:
         verbose_name = _("rekening bank")
-        verbose_name_plural = _("rekening bank")
+        verbose_name_plural = pgettext_lazy("jamak", "rekening bank")
 
     def __str__(self):
         return f"{self.bank} {mask_account(self.account_number)}"

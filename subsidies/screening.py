@@ -54,8 +54,8 @@ def failed_codes(programme, nik, segment, wage, member_since, member_until, cap,
 
 
 class RuleMessages:
-    """The failed-rule messages of one screening run in the current language, translated once: gettext
-    and the language lookup per screened worker cost a quarter of a 2-million-worker screening."""
+    """The failed-rule messages of one screening run (in Bahasa Indonesia, see `bsu_screen`), translated
+    once: gettext and the language lookup per screened worker cost a quarter of a 2M-worker screening."""
 
     def __init__(self, programme, cutoff):
         self.segment = _("Segmen %(segment)s tidak termasuk program ini (hanya %(allowed)s).")

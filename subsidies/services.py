@@ -4,9 +4,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
@@ -114,8 +115,10 @@ def _chunks(values, size=5000):
         yield values[start : start + size]
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
     """Screens every worker; returns counts. Recipients further along the pipeline are left alone.
+    The failed-rule messages and reasons it stores are in Bahasa Indonesia, whoever started it.
     `at` dates the screening (default now). Chunks of workers in id order, each in one transaction:
     new recipients and their first status change are written in bulk (COPY on PostgreSQL)."""
     caps = caps_by_city(programme, City.objects.values_list("code", flat=True))
