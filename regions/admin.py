@@ -104,6 +104,29 @@ class ProvinceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class CityFilter(admin.SimpleListFilter):
+    """Regency/city filter: the user's cities, within the province or branch office chosen. It appears once
+    the list is short enough to scan (a national user picks a province first)."""
+
+    title = _("kabupaten/kota")
+    parameter_name = "city"
+    longest_list = 60
+
+    def lookups(self, request, model_admin):
+        cities = cities_for(request.user)
+        if province := request.GET.get(ProvinceFilter.parameter_name):
+            cities = cities.filter(province_id=province)
+        if office := request.GET.get(OfficeFilter.parameter_name):
+            cities = cities.filter(offices__code=office)
+        choices = list(cities.order_by("code").values_list("code", "name")[: self.longest_list + 1])
+        return [] if len(choices) > self.longest_list else [(code, f"{code} {name}") for code, name in choices]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(city_id=self.value())
+        return queryset
+
+
 class CityProvinceFilter(ProvinceFilter):
     province_lookup = "province_id"
 

@@ -105,6 +105,24 @@ class TestAdminScope:
         response = client.get(f"/admin/participants/worker/{other.pk}/history/{history_id}/")
         assert response.status_code == 404
 
+    def test_city_filter_lists_the_cities_in_scope_and_filters_by_them(self, users, login):
+        WorkerFactory(city_code="61.72", name="Pekerja Singkawang")
+        WorkerFactory(city_code="61.01", name="Pekerja Sambas")
+        WorkerFactory(city_code="61.71", name="Pekerja Pontianak")
+        client = login(users["branch"])
+        page = client.get("/admin/participants/worker/").content.decode()
+        assert '?city=61.72"' in page
+        assert '?city=61.01"' in page
+        assert "?city=61.71" not in page
+        page = client.get("/admin/participants/worker/?city=61.01").content.decode()
+        assert "Pekerja Sambas" in page
+        assert "Pekerja Singkawang" not in page
+        assert "Pekerja Pontianak" not in client.get("/admin/participants/worker/?city=61.71").content.decode()
+        # 514 cities are too many to scan: a national user picks a province first
+        client = login(users["admin"])
+        assert "?city=" not in client.get("/admin/participants/worker/").content.decode()
+        assert "city=61.71" in client.get("/admin/participants/worker/?province=61").content.decode()
+
     def test_search_by_exact_nik(self, users, login):
         own = WorkerFactory(city_code="61.72")
         response = login(users["branch"]).get("/admin/participants/worker/", {"q": own.nik})
