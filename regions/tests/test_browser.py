@@ -64,3 +64,19 @@ def test_dashboards_official_city_and_staff_ucj_csv(page, users, bsu, tmp_path):
     rows = {row["city_code"]: row for row in csv.DictReader(path.open(encoding="utf-8"))}
     assert {code[:2] for code in rows} == {"61"}
     assert rows["61.72"]["ucj_percent"] == "22.78"
+
+
+def test_language_is_switched_in_the_top_bar(page, users):
+    log_in(page, "official")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert "Cakupan kepesertaan (UCJ)" in page.content()
+    page.get_by_role("button", name="EN").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/cities/61.72/")  # the same page, now in English
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Social security coverage (UCJ)").is_visible()
+    assert page.get_by_role("link", name="My city").is_visible()
+    screenshot(page, "city-official-english")
+    page.get_by_role("button", name="ID").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Cakupan kepesertaan (UCJ)").is_visible()
