@@ -135,7 +135,7 @@ class FiguresTable(tables.Table):
 
     class Meta:
         orderable = True
-        template_name = "django_tables2/table.html"
+        template_name = "regions/table.html"
         empty_text = _("Tidak ada kabupaten/kota untuk filter ini.")
 
 

@@ -187,3 +187,15 @@ def test_totals_row_sits_under_its_columns(users, login, singkawang):
         "90",
         "+5",
     ]
+
+
+def test_national_table_pages_by_fifty_and_totals_cover_every_page(users, login, singkawang):
+    client = login(users["admin"])
+    first = client.get("/ucj/").content.decode()
+    assert "halaman 1 dari 11 (514 baris)" in first
+    assert "berikutnya \u203a" in first
+    last = client.get("/ucj/?page=11").content.decode()
+    assert "halaman 11 dari 11 (514 baris)" in last
+    assert "\u2039 sebelumnya" in last
+    assert footer_cells(first) == footer_cells(last)
+    assert footer_cells(first)[3] == "10"  # Singkawang's 10, counted on every page
