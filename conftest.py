@@ -25,8 +25,9 @@ S = RecipientStatus
 
 @pytest.fixture
 def reference_regions(db):
-    """The 514 regencies/cities; transactional tests flush them, so this puts them back."""
+    """The 514 regencies/cities and the UCJ colour bands; transactional tests flush them, so this puts them back."""
     load_reference_regions(Province, City)
+    import_module("regions.migrations.0004_default_ucj_bands").seed(apps, None)
 
 
 @pytest.fixture

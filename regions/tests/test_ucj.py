@@ -97,6 +97,8 @@ def test_city_page_edge_cases(users, login, singkawang):
     client = login(users["admin"])
     page = client.get("/cities/61.71/").content.decode()
     assert "belum ada data potensi" in page
+    assert 'class="chart"' not in page  # no UCJ point to draw: no empty chart
+    assert 'class="chart"' in client.get("/cities/61.72/").content.decode()
     WorkforceEstimate.objects.create(city_id="61.71", year=2020, potential_pu=0, potential_bpu=0)
     assert "belum ada data potensi" in client.get("/cities/61.71/").content.decode()
     WorkforceEstimate.objects.filter(city_id="61.72").update(potential_pu=3, potential_bpu=2)
