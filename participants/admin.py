@@ -45,7 +45,7 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "workers"
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
-    list_display = ["nik", "name", "segment", "city", "employer", "wage_display", "member_since", "member_until"]
+    list_display = ["nik", "name", "segment_code", "city", "employer", "wage_display", "member_since", "member_until"]
     list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityFilter]
     list_select_related = ["city", "employer"]
     search_fields = ["=nik", "=kpj", "name", "=employer__npp"]
@@ -62,6 +62,11 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         transaction.on_commit(refresh_figures.enqueue)
+
+    @admin.display(description=_("segmen"), ordering="segment")
+    def segment_code(self, worker):
+        """PU / BPU / JAKON / PMI: the long names made the list scroll sideways (the filter names them)."""
+        return worker.segment
 
     @admin.display(description=_("upah"), ordering="wage")
     def wage_display(self, worker):

@@ -55,7 +55,7 @@ class StatusChangeInline(admin.TabularInline):
 class RecipientAdmin(ScopedAdmin):
     scope_selector = recipients_for
 
-    list_display = ["worker", "city", "programme", "status", "batch", "channel", "status_since"]
+    list_display = ["worker", "status", "city", "programme_code", "batch", "channel", "status_since"]
     list_filter = ["programme", "status", "batch", ProvinceFilter, OfficeFilter, CityFilter]
     list_select_related = ["worker", "city", "programme"]
     search_fields = ["=worker__nik"]
@@ -67,6 +67,10 @@ class RecipientAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("program"), ordering="programme__code")
+    def programme_code(self, recipient):
+        return recipient.programme.code
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.transition_view)
