@@ -28,6 +28,19 @@ class AllOrNothingRefused(Exception):
     pass
 
 
+def compact_key(key):
+    """A one-column key as the set of keys seen in a file keeps it. Digits-only text (a NIK, an NPP)
+    becomes the number "1" + digits: 32 bytes instead of 65 for a NIK, ~33 MB less for a million rows;
+    the leading 1 keeps "0012" and "12" apart, and a number never equals a text. Other keys stay bare
+    (a 1-tuple would cost ~60 MB more per million)."""
+    (value,) = key
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int("1" + value)
+    if value.__class__ is int:
+        return (value,)  # never equal to a compacted text
+    return value
+
+
 def map_header(kind, header):
     """The file's columns for this kind; refuses the file when a required column is missing."""
     positions = {}
@@ -124,9 +137,9 @@ class Pass:
         if allowed_cities is not None and self.parse.city_position is None:
             self.canonical_query = None  # the scope could not be checked without parsing
         self.statistics = FreshStatistics(kind.model) if kind.model else None
-        # Keys seen in this file; a single-column key is kept bare (a million 1-tuples cost ~60 MB more).
+        # Keys seen in this file, kept small: a million of them are most of an import's memory.
         self.seen = set()
-        self.bare_key = len(kind.key_columns) == 1
+        self.seen_key = compact_key if len(kind.key_columns) == 1 else tuple
         self.stored_warnings = 0
         resume = job.applied_rows if apply else 0
         self.resume_after = resume
@@ -176,7 +189,7 @@ class Pass:
             values, _errors = self.parse(cells)
             key = tuple(values[c] for c in self.kind.key_columns)
             if None not in key:
-                self.seen.add(key[0] if self.bare_key else key)
+                self.seen.add(self.seen_key(key))
 
     def _chunk(self, chunk):
         if connection.vendor == "postgresql":
@@ -239,7 +252,7 @@ class Pass:
 
     def _unchanged_fast(self, chunk, issues):
         """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""
-        parse, kind, seen, counts, bare = self.parse, self.kind, self.seen, self.counts, self.bare_key
+        parse, kind, seen, counts, seen_key_of = self.parse, self.kind, self.seen, self.counts, self.seen_key
         key_of, pick = parse.raw_key, parse.pick
         stored = kind.canonical_rows(self.canonical_query, parse.present_columns, [key_of(cells) for _n, cells in chunk])
         if not stored:
@@ -255,7 +268,7 @@ class Pass:
                 and (allowed is None or text[city] in allowed)
                 and pick(cells if len(cells) >= width else parse.pad(cells)) == text
                 and (key := parse_key(raw))  # a tuple of one or more values: always true
-                and (seen_key := key[0] if bare else key) not in seen
+                and (seen_key := seen_key_of(key)) not in seen
             ):
                 seen.add(seen_key)
                 unchanged += 1
@@ -274,7 +287,7 @@ class Pass:
             values, errors = self.parse(cells)
             key = tuple(values[c] for c in kind.key_columns)
             if None not in key:
-                seen_key = key[0] if self.bare_key else key
+                seen_key = self.seen_key(key)
                 if seen_key in seen:
                     errors.append(
                         (

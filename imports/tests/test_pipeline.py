@@ -110,6 +110,16 @@ def test_duplicate_key_in_one_file_is_reported_not_merged(employer, write_file, 
     assert rows[0]["name"] == "Siti Lain"
 
 
+def test_keys_that_differ_only_in_leading_zeros_are_different_keys(reference_regions, write_file):
+    """The in-file duplicate check keeps digit keys as numbers (memory); "0012" and "12" stay apart."""
+    path = write_file("npp,name,city_code\n0012,PT Nol Dua Belas,61.72\n12,PT Dua Belas,61.72\n0012,PT Ganda,61.72\n")
+    assert run("employers", path)[1] == "rows=3 created=2 updated=0 unchanged=0 rejected=1"
+    assert sorted(Employer.objects.values_list("npp", flat=True)) == ["0012", "12"]
+    assert pipeline.compact_key(("0012",)) != pipeline.compact_key(("12",))
+    assert pipeline.compact_key(("12",)) != pipeline.compact_key((12,))
+    assert pipeline.compact_key(("\u0663",)) != pipeline.compact_key(("3",))  # an Arabic-Indic digit stays text
+
+
 @pytest.mark.parametrize(
     ("nik", "reason"),
     [
