@@ -65,6 +65,7 @@ messages: venv
 # Fails when a marked text is missing from the catalogue, untranslated or fuzzy, or the .mo is stale.
 PO := locale/en/LC_MESSAGES/django.po
 messages-check: venv
+	@command -v xgettext >/dev/null || { echo "messages-check needs gettext: apt-get install gettext"; exit 1; }
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
 	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t $$tmp && \
 	(cd $$tmp && $(CURDIR)/$(PY) $(MAKEMESSAGES)) && \
