@@ -123,8 +123,9 @@ class Kind:
     def build(self, values, lookups, context):
         raise NotImplementedError
 
-    def existing(self, keys):
-        """Current records of these keys: {key: record tuple}, read with one raw query per key field set."""
+    def existing(self, keys, lookups):
+        """Current records of these keys: {key: record tuple}, read with one raw query per key field set
+        (a kind whose `prepare` lookups already hold them answers from those)."""
         meta = self.model._meta
         quote = connection.ops.quote_name
         columns = ", ".join(quote(meta.get_field(name).column) for name in self.fields)

@@ -212,8 +212,8 @@ class Pass:
     def _process(self, chunk):
         counts, issues = self.counts, []
         slow = self._unchanged_fast(chunk, issues) if self.canonical_query else chunk
-        built = self._build(slow)
-        current = self.kind.existing([b[2].key for b in built if not b[2].errors]) if built else {}
+        built, lookups = self._build(slow)
+        current = self.kind.existing([b[2].key for b in built if not b[2].errors], lookups) if built else {}
         created, updated = [], []
         absent = self.parse.absent_positions
         for number, cells, result in built:
@@ -304,7 +304,7 @@ class Pass:
             result = kind.build(values, lookups, context) if not errors else Built(key=None)
             result.errors = errors + result.errors
             built.append((number, cells, result))
-        return built
+        return built, lookups
 
     def _warn(self, number, warnings, issues):
         if warnings:

@@ -71,7 +71,7 @@ class OfficeKind(Kind):
         record = (v["code"], v["name"], v["kind"], parent, v["city_codes"] or frozenset())
         return Built(key=(v["code"],), record=record, errors=errors)
 
-    def existing(self, keys):
+    def existing(self, keys, lookups):
         offices = Office.objects.filter(code__in=[k[0] for k in keys]).select_related("parent").prefetch_related("cities")
         return {
             (o.code,): (o.code, o.name, o.kind, o.parent.code if o.parent else None, frozenset(c.code for c in o.cities.all()))
@@ -134,7 +134,7 @@ class MinimumWageKind(Kind):
             errors.append(("amount", _("Upah minimum harus lebih dari 0.")))
         return Built(key=(code, v["year"]), record=(code, v["year"], v["amount"]), errors=errors)
 
-    def existing(self, keys):
+    def existing(self, keys, lookups):
         wages = MinimumWage.objects.filter(year__in={k[1] for k in keys})
         current = {(w.region_code, w.year): (w.region_code, w.year, w.amount) for w in wages}
         return {k: current[k] for k in keys if k in current}

@@ -71,18 +71,16 @@ class BsuResultKind(Kind):
         record = (recipient_id, v["status"], target_batch, target_channel, v["reason"] or "", v["reference"] or "", at)
         return Built(key=key, record=record, errors=errors)
 
-    def existing(self, keys):
-        """Current state per (programme, NIK)."""
-        rows = Recipient.objects.filter(
-            programme__code__in={k[0] for k in keys}, worker__nik__in={k[1] for k in keys}
-        ).values_list("programme__code", "worker__nik", "id", "status", "batch", "channel")
-        wanted = set(keys)
+    def existing(self, keys, lookups):
+        """Current state per (programme, NIK), from the recipients `prepare` read for the chunk."""
+        _programmes, recipients = lookups
         # reason and reference belong to the change to be written, not to the recipient: stored as empty
-        return {
-            (code, nik): (pk, status, batch, channel, "", "", None)
-            for code, nik, pk, status, batch, channel in rows
-            if (code, nik) in wanted
-        }
+        current = {}
+        for key in keys:
+            if (found := recipients.get(key)) is not None:
+                pk, status, batch, channel, _city = found
+                current[key] = (pk, status, batch, channel, "", "", None)
+        return current
 
     def unchanged(self, stored, record):
         return stored[:4] == record[:4]

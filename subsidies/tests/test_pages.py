@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import footer_cells
@@ -71,8 +73,11 @@ def test_a_results_file_updates_the_dashboard(pipeline, users, login, tmp_path, 
         "BSU-2025;6172011508950001;DISBURSED;1;BRI;\n"  # still a candidate: skipping steps is refused
     )
     errors = tmp_path / "e.csv"
-    call_command("import_file", "bsu_results", str(path), "--errors", str(errors))
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_file", "bsu_results", str(path), "--errors", str(errors))
     assert capsys.readouterr().out.strip().splitlines()[-1] == "rows=2 created=0 updated=1 unchanged=0 rejected=1"
+    # the chunk's recipients are read once by NIK, for the checks and for the current state alike
+    assert sum('"participants_worker"."nik" IN' in q["sql"] for q in queries.captured_queries) == 1
     assert "Status sekarang Calon penerima" in errors.read_text(encoding="utf-8")
     row = export(client)[1]["61.72"]
     assert (row["disbursed"], row["determined"], row["amount_disbursed"]) == ("2", "0", "1200000")
