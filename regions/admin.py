@@ -39,6 +39,14 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = selector(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_object(self, request, object_id, from_field=None):
+        """Once per request: the scope check, the view and Django's form view all ask for the same row."""
+        fetched = request.__dict__.setdefault("_jangkau_objects", {})
+        key = (self.model, object_id, from_field)
+        if key not in fetched:
+            fetched[key] = super().get_object(request, object_id, from_field)
+        return fetched[key]
+
     def in_scope_or_404(self, request, object_id):
         """An object outside the scope answers 404, like a region page, not Django's redirect."""
         if self.get_object(request, unquote(object_id)) is None:

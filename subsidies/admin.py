@@ -77,7 +77,7 @@ class RecipientAdmin(ScopedAdmin):
         return [path("<path:object_id>/transition/", view, name="subsidies_recipient_transition"), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        recipient = self.get_object(request, object_id)
+        recipient = self.get_object(request, unquote(object_id))
         extra = {}
         if recipient is not None and self.has_change_permission(request, recipient):
             extra["transition_form"] = TransitionForm(current=recipient.status)

@@ -193,3 +193,13 @@ def test_bank_account_admin_masks_numbers_except_for_branch_staff(bsu, users, lo
     assert shared.count("6172011508950001") == 1
     assert "6172011508950002" in shared
     assert login(users["other_branch"]).get("/admin/subsidies/bankaccount/").content.decode().count("9012") == 0
+
+
+def test_the_recipient_admin_page_reads_its_recipient_once(pipeline, users, login):
+    recipient = Recipient.objects.get(worker__nik="6172011508950001")
+    client = login(users["branch"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/admin/subsidies/recipient/{recipient.pk}/change/").content.decode()
+    assert 'id="transition-form"' in page  # scope check, status form and Django's form all have it
+    by_pk = f'"subsidies_recipient"."id" = {recipient.pk}'
+    assert sum(by_pk in q["sql"] and q["sql"].startswith("SELECT") for q in queries.captured_queries) == 1
