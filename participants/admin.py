@@ -10,7 +10,7 @@ from imports.admin import ImportButtonMixin
 from participants.models import Employer, PersonalDataAccess, Worker
 from participants.selectors import active_on, employers_for, workers_for
 from participants.tasks import refresh_figures
-from regions.admin import CityFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
+from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -34,7 +34,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
     scope_selector = employers_for
     list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
-    list_filter = [ProvinceFilter, OfficeFilter, CityFilter, "sector"]
+    list_filter = [ProvinceFilter, OfficeFilter, CityListFilter, "sector"]
     list_select_related = ["city", "branch"]
     search_fields = ["=npp", "name"]
     autocomplete_fields = ["city", "branch"]
@@ -46,7 +46,7 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
     list_display = ["nik", "name", "segment_code", "city", "employer", "wage_display", "member_since", "member_until"]
-    list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityFilter]
+    list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityListFilter]
     list_select_related = ["city", "employer"]
     search_fields = ["=nik", "=kpj", "name", "=employer__npp"]
     autocomplete_fields = ["city", "employer"]

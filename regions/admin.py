@@ -112,7 +112,7 @@ class ProvinceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
-class CityFilter(admin.SimpleListFilter):
+class CityListFilter(admin.SimpleListFilter):
     """Regency/city filter: the user's cities, within the province or branch office chosen. It appears once
     the list is short enough to scan (a national user picks a province first)."""
 

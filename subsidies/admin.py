@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.admin import ImportButtonMixin
 from participants.selectors import workers_for
-from regions.admin import CityFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
+from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 from regions.models import Access
 from regions.selectors import role_of
 from subsidies.forms import TransitionForm
@@ -56,7 +56,7 @@ class RecipientAdmin(ScopedAdmin):
     scope_selector = recipients_for
 
     list_display = ["worker", "status", "city", "programme_code", "batch", "channel", "status_since"]
-    list_filter = ["programme", "status", "batch", ProvinceFilter, OfficeFilter, CityFilter]
+    list_filter = ["programme", "status", "batch", ProvinceFilter, OfficeFilter, CityListFilter]
     list_select_related = ["worker", "city", "programme"]
     search_fields = ["=worker__nik"]
     readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules"]
