@@ -45,6 +45,18 @@ class ImportJob(models.Model):
     warnings = models.PositiveIntegerField(_("peringatan"), default=0)
     applied_rows = models.PositiveIntegerField(default=0)
     header = models.JSONField(default=list, blank=True)
+    # Set by every committed chunk of a pass: a running job whose heartbeat is old lost its worker.
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
+    reverted_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibatalkan oleh"),
+    )
+    revert_message = models.TextField(_("hasil pembatalan"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -86,3 +98,22 @@ class RowIssue(models.Model):
 
     def __str__(self):
         return f"{self.job_id}:{self.row}"
+
+
+class RowChange(models.Model):
+    """What an import changed in one existing record: {field: [before, after]} of the changed fields, the
+    import trace included. Written in the same transaction as the change; shown in the record's history
+    and used to revert the job. Rows a job created carry its id in their trace and need no entry."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes", db_index=False)
+    key = models.CharField(max_length=64)  # the record's natural key in the table (NIK, NPP, worker id), as text
+    changes = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["job", "key"], name="rowchange_job_key"),
+            models.Index(fields=["key"], name="rowchange_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.key}"

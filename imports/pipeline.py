@@ -11,6 +11,7 @@ import itertools
 import operator
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.bulk import FreshStatistics, large_writes
@@ -245,7 +246,7 @@ class Pass:
             if self.statistics:
                 self.statistics.written(len(created) + len(updated))
         RowIssue.objects.bulk_create(issues)
-        fields = {**counts, "progress": self.source.progress()}
+        fields = {**counts, "progress": self.source.progress(), "heartbeat_at": timezone.now()}
         if self.apply:
             fields["applied_rows"] = chunk[-1][0]
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
