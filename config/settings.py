@@ -217,5 +217,7 @@ LOGGING = {
 # Imports: uploads larger than this are refused before they are stored (bytes).
 JANGKAU_MAX_UPLOAD_BYTES = int(os.environ.get("JANGKAU_MAX_UPLOAD_BYTES", str(100 * 2**20)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Rejected rows kept with their cells per import job (the rest are counted, not stored).
+JANGKAU_MAX_STORED_REJECTED = int(os.environ.get("JANGKAU_MAX_STORED_REJECTED", "10000"))
 SIMPLE_HISTORY_REVERT_DISABLED = True
 AXES_VERBOSE = False

@@ -10,6 +10,7 @@ import gc
 import itertools
 import operator
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,12 @@ from regions.models import City
 
 CHUNK_ROWS = 10_000
 MAX_STORED_WARNINGS = 1000
+
+
+def max_stored_rejected():
+    """Rejected rows kept per job with their cells (the rest are counted): a file of 500,000 bad rows
+    must not add hundreds of megabytes to the database."""
+    return settings.JANGKAU_MAX_STORED_REJECTED
 
 
 class AllOrNothingRefused(Exception):
@@ -141,12 +148,14 @@ class Pass:
         # Keys seen in this file, kept small: a million of them are most of an import's memory.
         self.seen = set()
         self.seen_key = compact_key if len(kind.key_columns) == 1 else tuple
-        self.stored_warnings = 0
+        self.stored_warnings = self.stored_rejected = 0
+        self.max_rejected = max_stored_rejected()
         resume = job.applied_rows if apply else 0
         self.resume_after = resume
         if resume:
             self.counts = {k: getattr(job, k) for k in ("rows", "created", "updated", "unchanged", "rejected", "warnings")}
             self.stored_warnings = min(self.counts["warnings"], MAX_STORED_WARNINGS)
+            self.stored_rejected = min(self.counts["rejected"], self.max_rejected)
         else:
             self.counts = dict.fromkeys(("rows", "created", "updated", "unchanged", "rejected", "warnings"), 0)
 
@@ -221,7 +230,11 @@ class Pass:
             counts["rows"] += 1
             if result.errors:
                 counts["rejected"] += 1
-                issues.append(RowIssue(job=self.job, row=number, rejected=True, messages=result.errors, cells=_jsonable(cells)))
+                if self.stored_rejected < self.max_rejected:
+                    self.stored_rejected += 1
+                    issues.append(
+                        RowIssue(job=self.job, row=number, rejected=True, messages=result.errors, cells=_jsonable(cells))
+                    )
                 continue
             self._warn(number, result.warnings, issues)
             record, old = result.record, current.get(result.key)
