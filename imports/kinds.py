@@ -109,7 +109,10 @@ class Kind:
     key_columns = ()  # parsed column names forming the natural key in the file
     key_fields = ()  # model attnames of the same key
     fields = ()  # model attnames written, in record order (key fields included)
-    trace_field = None  # attname set to the import job's id on created/updated rows
+    trace_field = None  # attname set to the import job's id on created/updated rows (such kinds can be reverted)
+    scope_field = None  # attname in `fields` of the record's city: a stored record outside the uploader's scope is not theirs
+    key_label = ""  # how users call the key, for the out-of-scope message ("NIK", "NPP")
+    records_changes = True  # updates keep a RowChange (before/after of the changed fields); False where the kind audits itself
     permission = ""
 
     @functools.cached_property
@@ -123,19 +126,25 @@ class Kind:
     def build(self, values, lookups, context):
         raise NotImplementedError
 
+    @property
+    def stored_fields(self):
+        """What `existing` reads per record: the written fields, then the import trace if the kind has one."""
+        return (*self.fields, self.trace_field) if self.trace_field else self.fields
+
     def existing(self, keys, lookups):
-        """Current records of these keys: {key: record tuple}, read with one raw query per key field set
+        """Current records of these keys: {key: tuple in `stored_fields` order}, read with one raw query
         (a kind whose `prepare` lookups already hold them answers from those)."""
         meta = self.model._meta
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(meta.get_field(name).column) for name in self.fields)
+        names = self.stored_fields
+        columns = ", ".join(quote(meta.get_field(name).column) for name in names)
         conditions, params = [], []
         for i, name in enumerate(self.key_fields):
             condition, values = in_condition(quote(meta.get_field(name).column), {k[i] for k in keys})
             conditions.append(condition)
             params.extend(values)
         sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"
-        converters = [(i, _RAW_CONVERTERS[meta.get_field(n).get_internal_type()]) for i, n in enumerate(self.fields)]
+        converters = [(i, _RAW_CONVERTERS[meta.get_field(n).get_internal_type()]) for i, n in enumerate(names)]
         converters = [(i, c) for i, c in converters if c is not None]
         positions = [self.fields.index(name) for name in self.key_fields]
         wanted = set(keys)
@@ -156,7 +165,7 @@ class Kind:
     def write(self, records, context, *, new=False):
         """Writes records in one statement per chunk: plain inserts when `new` (the pipeline has checked,
         under its per-kind lock, that the keys do not exist), else INSERT ... ON CONFLICT DO UPDATE."""
-        fields = [*self.fields, self.trace_field] if self.trace_field else list(self.fields)
+        fields = list(self.stored_fields)
         params = [(*record, context.job.pk) for record in records] if self.trace_field else list(records)
         params.sort(key=self._sort_key)  # in key order the unique index is written page by page
         bulk_insert(self.model, fields, params, conflict=() if new else self.key_fields)
@@ -224,6 +233,21 @@ class Kind:
 
     def after_apply(self, job):
         """Called once after a successful apply (e.g. to refresh dashboard figures)."""
+
+    def out_of_scope_message(self):
+        """One wording for every stored record outside the uploader's scope, so that a preview never tells
+        where a NIK or NPP lives (and says "updated" for none of them)."""
+        return _("%(key)s sudah terdaftar di luar cakupan wilayah Anda; perpindahan wilayah diproses oleh Kanwil.") % {
+            "key": self.key_label
+        }
+
+    def owner_in_scope(self, city, context, errors, column):
+        """Whether a stored record (or the worker a row is about) lives in the uploader's scope; if not,
+        records the neutral refusal."""
+        if context.allowed_cities is None or city in context.allowed_cities:
+            return True
+        errors.append((column, self.out_of_scope_message()))
+        return False
 
     def check_city(self, code, context, errors, column="city_code"):
         """Returns the city code when it exists and is in the uploader's scope, else records an error."""

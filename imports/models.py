@@ -1,6 +1,7 @@
 """Import jobs: one uploaded or command-line file, its checks, its result, and its rejected rows."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -107,7 +108,7 @@ class RowChange(models.Model):
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes", db_index=False)
     key = models.CharField(max_length=64)  # the record's natural key in the table (NIK, NPP, worker id), as text
-    changes = models.JSONField()
+    changes = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
         indexes = [

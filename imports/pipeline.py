@@ -19,7 +19,7 @@ from config.bulk import FreshStatistics, large_writes
 from config.parsing import cached
 from config.spreadsheets import FileRefused
 from imports.kinds import Built, Context, normalize_header
-from imports.models import ImportJob, RowIssue
+from imports.models import ImportJob, RowChange, RowIssue
 from regions.models import City
 
 CHUNK_ROWS = 10_000
@@ -34,6 +34,15 @@ def max_stored_rejected():
 
 class AllOrNothingRefused(Exception):
     pass
+
+
+def lock_writes(kind):
+    """Chunks (and reverts) of one kind commit one at a time across jobs, so counts and before-images stay
+    exact: an advisory lock on PostgreSQL, inside the caller's transaction. SQLite's IMMEDIATE transactions
+    already serialise every write."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"jangkau-import-{kind.name}"])
 
 
 def compact_key(key):
@@ -141,6 +150,7 @@ class Pass:
             job=job, allowed_cities=allowed_cities, apply=apply, city_codes=set(City.objects.values_list("code", flat=True))
         )
         self.apply = apply
+        self.scope_position = kind.fields.index(kind.scope_field) if kind.scope_field else None
         self.canonical_query = kind.canonical_query(self.parse.present_columns)
         if allowed_cities is not None and self.parse.city_position is None:
             self.canonical_query = None  # the scope could not be checked without parsing
@@ -208,8 +218,7 @@ class Pass:
                 # a sequential scan over thousands of index probes (measured 4x slower at 1M rows).
                 cursor.execute("SET LOCAL random_page_cost = 1.1")
                 if self.apply:
-                    # Chunks of one kind commit one at a time across jobs, so the counts stay exact.
-                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"jangkau-import-{self.kind.name}"])
+                    lock_writes(self.kind)
                     # A crash loses at most the last chunks, which the resume point re-applies.
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 self._process(chunk)
@@ -220,33 +229,42 @@ class Pass:
             self._process(chunk)
 
     def _process(self, chunk):
-        counts, issues = self.counts, []
+        counts, issues, kind = self.counts, [], self.kind
         slow = self._unchanged_fast(chunk, issues) if self.canonical_query else chunk
         built, lookups = self._build(slow)
-        current = self.kind.existing([b[2].key for b in built if not b[2].errors], lookups) if built else {}
-        created, updated = [], []
+        keys = [b[2].key for b in built if not b[2].errors]
+        current = kind.existing(keys, lookups) if keys else {}
+        created, updated, changes = [], [], []
         absent = self.parse.absent_positions
+        traced, scope = kind.trace_field is not None, self.scope_position
         for number, cells, result in built:
             counts["rows"] += 1
-            if result.errors:
-                counts["rejected"] += 1
-                if self.stored_rejected < self.max_rejected:
-                    self.stored_rejected += 1
-                    issues.append(
-                        RowIssue(job=self.job, row=number, rejected=True, messages=result.errors, cells=_jsonable(cells))
-                    )
-                continue
-            self._warn(number, result.warnings, issues)
             record, old = result.record, current.get(result.key)
+            warnings = result.warnings
+            if old is not None:
+                old, old_trace = (old[:-1], old[-1]) if traced else (old, None)
+                # The key is someone else's: checked against the stored record, not the row's new city.
+                if scope is not None and not result.errors:
+                    kind.owner_in_scope(old[scope], self.context, result.errors, kind.key_columns[0])
+            if result.errors:
+                self._reject(number, cells, result.errors, issues)
+                continue
             if old is None:
+                self._warn(number, warnings, issues)
                 counts["created"] += 1
                 created.append(record)
                 continue
             if absent:  # columns missing from the file keep their stored values
                 record = tuple(old[i] if i in absent else value for i, value in enumerate(record))
-            if not self.kind.unchanged(old, record):
+            if scope is not None and old[scope] != record[scope]:
+                move = _("Pindah kabupaten/kota dari %(old)s ke %(new)s.") % {"old": old[scope], "new": record[scope]}
+                warnings = [*warnings, ("city_code", move)]
+            self._warn(number, warnings, issues)
+            if not kind.unchanged(old, record):
                 counts["updated"] += 1
                 updated.append(record)
+                if self.apply and kind.records_changes:
+                    changes.append(self._change(result.key, old, old_trace, record))
             else:
                 counts["unchanged"] += 1
         if self.job.all_or_nothing and self.apply and counts["rejected"]:
@@ -256,6 +274,7 @@ class Pass:
                 self.kind.write(created, self.context, new=True)
             if updated:
                 self.kind.write(updated, self.context)
+                RowChange.objects.bulk_create(changes)
             if self.statistics:
                 self.statistics.written(len(created) + len(updated))
         RowIssue.objects.bulk_create(issues)
@@ -263,6 +282,21 @@ class Pass:
         if self.apply:
             fields["applied_rows"] = chunk[-1][0]
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _reject(self, number, cells, errors, issues):
+        self.counts["rejected"] += 1
+        if self.stored_rejected < self.max_rejected:
+            self.stored_rejected += 1
+            issues.append(RowIssue(job=self.job, row=number, rejected=True, messages=errors, cells=_jsonable(cells)))
+
+    def _change(self, key, old, old_trace, record):
+        """The before/after of the fields an update changes, the import trace included."""
+        changed = {
+            name: [before, after] for name, before, after in zip(self.kind.fields, old, record, strict=True) if before != after
+        }
+        if self.kind.trace_field:
+            changed[self.kind.trace_field] = [old_trace, self.job.pk]
+        return RowChange(job=self.job, key=key_text(key), changes=_json_ready(changed))
 
     def _unchanged_fast(self, chunk, issues):
         """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""
@@ -326,6 +360,18 @@ class Pass:
             if self.stored_warnings < MAX_STORED_WARNINGS:
                 self.stored_warnings += 1
                 issues.append(RowIssue(job=self.job, row=number, rejected=False, messages=warnings, cells=[]))
+
+
+def key_text(key):
+    """A natural key as RowChange stores it: "6172015508950001", "61.72|2025"."""
+    return "|".join(str(part) for part in key)
+
+
+def _json_ready(changed):
+    """Sets (an office's cities) as sorted lists; dates and decimals are written by the field's encoder."""
+    return {
+        name: [sorted(value) if isinstance(value, frozenset | set) else value for value in pair] for name, pair in changed.items()
+    }
 
 
 def _jsonable(cells):

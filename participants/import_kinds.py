@@ -70,6 +70,8 @@ class EmployerKind(Kind):
     key_fields = ("npp",)
     fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on")
     trace_field = "import_job_id"
+    scope_field = "city_id"
+    key_label = "NPP"
 
     def prepare(self, rows, context):
         codes = {r["branch_code"] for r in rows if r["branch_code"]}
@@ -127,6 +129,8 @@ class WorkerKind(Kind):
         "programs",
     )
     trace_field = "import_job_id"
+    scope_field = "city_id"
+    key_label = "NIK"
 
     def after_apply(self, job):
         if job.created or job.updated:
@@ -134,7 +138,7 @@ class WorkerKind(Kind):
 
     def prepare(self, rows, context):
         npps = {r["npp"] for r in rows if r["npp"]}
-        return dict(Employer.objects.filter(npp__in=npps).values_list("npp", "id"))
+        return {npp: (pk, city) for npp, pk, city in Employer.objects.filter(npp__in=npps).values_list("npp", "id", "city_id")}
 
     def build(self, v, employers, context):
         errors = []
@@ -145,9 +149,12 @@ class WorkerKind(Kind):
             if segment in EMPLOYER_FORBIDDEN_SEGMENTS:
                 errors.append(("npp", _("Peserta BPU tidak memiliki pemberi kerja; kosongkan NPP.")))
             else:
-                employer_id = employers.get(npp)
+                employer_id, employer_city = employers.get(npp, (None, None))
                 if employer_id is None:
                     errors.append(("npp", _("NPP %(npp)s belum terdaftar; impor pemberi kerja dulu.") % {"npp": npp}))
+                elif context.allowed_cities is not None and employer_city not in context.allowed_cities:
+                    employer_id = None
+                    errors.append(("npp", _("Pemberi kerja NPP %(npp)s di luar cakupan wilayah Anda.") % {"npp": npp}))
         elif segment in EMPLOYER_REQUIRED_SEGMENTS:
             errors.append(("npp", _("Peserta PU wajib memiliki pemberi kerja (NPP).")))
         if v["member_until"] and v["member_until"] < v["member_since"]:

@@ -167,6 +167,11 @@ class BankAccountAdmin(ImportButtonMixin, ScopedHistoryAdmin):
         number = "account_number" if self.sees_numbers(request) else "number_display"
         return [number if name == "number_display" else name for name in self.list_display]
 
+    def history_value(self, request, field_name, value):
+        if field_name == "account_number" and not self.sees_numbers(request):
+            return mask_account(str(value))
+        return value
+
     @admin.display(description=_("nomor rekening"))
     def number_display(self, account):
         return mask_account(account.account_number)

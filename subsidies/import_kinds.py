@@ -39,17 +39,26 @@ class BsuResultKind(Kind):
     ]
     key_columns = ("programme", "nik")
     fields = ("recipient_id", "status", "batch", "channel", "reason", "reference", "at")
+    key_label = "NIK"
+    records_changes = False  # every move is a StatusChange audit row already
 
     def prepare(self, rows, context):
         programmes = dict(Programme.objects.filter(code__in={r["programme"] for r in rows}).values_list("code", "id"))
-        recipients = Recipient.objects.filter(
-            programme_id__in=programmes.values(), worker__nik__in={r["nik"] for r in rows}
-        ).values_list("programme__code", "worker__nik", "id", "status", "batch", "channel", "worker__city_id")
-        return programmes, {(code, nik): rest for code, nik, *rest in recipients}
+        niks = {r["nik"] for r in rows}
+        recipients = Recipient.objects.filter(programme_id__in=programmes.values(), worker__nik__in=niks).values_list(
+            "programme__code", "worker__nik", "id", "status", "batch", "channel"
+        )
+        # Where each NIK's worker lives, screened or not: a NIK outside the scope gets the same answer either way.
+        cities = (
+            dict(Worker.objects.filter(nik__in=niks).values_list("nik", "city_id")) if context.allowed_cities is not None else {}
+        )
+        return programmes, {(code, nik): rest for code, nik, *rest in recipients}, cities
 
     def build(self, v, lookups, context):
-        programmes, recipients = lookups
+        programmes, recipients, cities = lookups
         errors, key = [], (v["programme"], v["nik"])
+        if v["nik"] in cities and not self.owner_in_scope(cities[v["nik"]], context, errors, "nik"):
+            return Built(key=key, errors=errors)
         if v["programme"] not in programmes:
             errors.append(("programme", _("Program %(code)s tidak dikenal.") % {"code": v["programme"]}))
             return Built(key=key, errors=errors)
@@ -57,9 +66,7 @@ class BsuResultKind(Kind):
         if found is None:
             errors.append(("nik", _("NIK ini belum disaring untuk program %(code)s.") % {"code": v["programme"]}))
             return Built(key=key, errors=errors)
-        recipient_id, status, batch, channel, city = found
-        if self.check_city(city, context, errors, column="nik") is None:
-            return Built(key=key, errors=errors)
+        recipient_id, status, batch, channel = found
         target_batch = v["batch"] or batch
         target_channel = v["channel"] or channel
         same_step = status == v["status"] and batch == target_batch and channel == target_channel
@@ -73,12 +80,12 @@ class BsuResultKind(Kind):
 
     def existing(self, keys, lookups):
         """Current state per (programme, NIK), from the recipients `prepare` read for the chunk."""
-        _programmes, recipients = lookups
+        _programmes, recipients, _cities = lookups
         # reason and reference belong to the change to be written, not to the recipient: stored as empty
         current = {}
         for key in keys:
             if (found := recipients.get(key)) is not None:
-                pk, status, batch, channel, _city = found
+                pk, status, batch, channel = found
                 current[key] = (pk, status, batch, channel, "", "", None)
         return current
 
@@ -132,6 +139,7 @@ class BankAccountKind(Kind):
     key_fields = ("worker_id",)
     fields = ("worker_id", "bank", "account_number", "account_name")
     trace_field = "import_job_id"
+    key_label = "NIK"
 
     def prepare(self, rows, context):
         workers = {
@@ -153,7 +161,8 @@ class BankAccountKind(Kind):
             errors.append(("nik", _("NIK %(nik)s belum terdaftar sebagai pekerja.") % {"nik": v["nik"]}))
             return Built(key=None, errors=errors)
         worker_id, city = found
-        self.check_city(city, context, errors, column="nik")
+        if not self.owner_in_scope(city, context, errors, "nik"):
+            return Built(key=None, errors=errors)
         others = owners.get(v["account_number"], set()) - {v["nik"]}
         if others:
             warnings.append(("account_number", _("Nomor rekening ini juga terdaftar untuk %(n)d NIK lain.") % {"n": len(others)}))
