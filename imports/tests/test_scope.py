@@ -2,8 +2,10 @@
 message, moves between cities, before-images in the history and reverting a whole job."""
 
 import hashlib
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from imports.models import ImportJob, RowChange
 from imports.revert import job_revert
@@ -173,3 +175,14 @@ def test_two_jobs_revert_last_first(singkawang, users, write_file):
     assert Worker.objects.get(nik=SKW_NIK).name == "Satu"
     job_revert(job=first, actor=users["admin"])
     assert business_hash(Worker, WORKER_FIELDS) == before
+
+
+def test_the_revert_command(singkawang, users, write_file):
+    header = "nik,name,segment,city_code,member_since,npp\n"
+    job, _ = import_as(users["branch"], "workers", f"{header}{SKW_NIK},Satu,PU,61.72,2021-01-01,61720001\n", write_file)
+    out = io.StringIO()
+    call_command("import_revert", str(job.pk), stdout=out)
+    assert out.getvalue().startswith("Dikembalikan: 1 baris diubah, 0 baris baru dihapus.")
+    assert Worker.objects.get(nik=SKW_NIK).name == "Siti Asli"
+    with pytest.raises(CommandError, match="sudah dibatalkan"):
+        call_command("import_revert", str(job.pk))

@@ -53,6 +53,7 @@ def test_history_and_pages_never_show_a_full_number(account, users, login, role)
     assert "••••••••9012" in history  # the admin edit's diff and the import's change, masked
     assert "••••••••1098" in history
     assert 'id="import-history"' in history
+    assert "style=" not in history  # the strict CSP allows no inline style
     # searching by the number finds nothing for those who may not see it (the box echoes what they typed)
     search = client.get(f"/admin/subsidies/bankaccount/?q={FIRST}").content.decode()
     assert NIK not in search
