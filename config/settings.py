@@ -139,7 +139,14 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("JANGKAU_LOGIN_COOLO
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("JANGKAU_PROXY_COUNT", "0")) or None
+# Reverse proxies in front of the web processes, each appending its peer's address to X-Forwarded-For.
+# django-axes would read AXES_IPWARE_* only with django-ipware installed (it is not), and ipware's
+# proxy_count expects the proxies' own addresses inside the header; config.client_ip is used instead.
+JANGKAU_PROXY_COUNT = int(os.environ.get("JANGKAU_PROXY_COUNT", "0"))
+if JANGKAU_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("JANGKAU_PROXY_COUNT harus 0 atau lebih.")
+
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_address"
 AXES_SENSITIVE_PARAMETERS = ["password"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
