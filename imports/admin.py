@@ -14,9 +14,11 @@ from imports.forms import UploadForm
 from imports.kinds import registry
 from imports.models import ImportJob
 from imports.selectors import first_issues, import_jobs_for
-from imports.services import earlier_applications, job_create
+from imports.services import earlier_applications, job_create, job_is_stuck, job_resume
 from imports.tasks import apply_import, check_import
 from participants.models import PersonalDataAccess
+from regions.models import Access
+from regions.selectors import role_of
 
 
 class ImportButtonMixin:
@@ -80,6 +82,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             path("upload/", wrap(self.upload_view), name="imports_importjob_upload"),
             path("<int:job_id>/progress/", wrap(self.progress_view), name="imports_importjob_progress"),
             path("<int:job_id>/confirm/", wrap(self.confirm_view), name="imports_importjob_confirm"),
+            path("<int:job_id>/resume/", wrap(self.resume_view), name="imports_importjob_resume"),
             path("<int:job_id>/rejected.csv", wrap(self.rejected_view), name="imports_importjob_rejected"),
             path("<int:job_id>/", wrap(self.job_view), name="imports_importjob_job"),
             *super().get_urls(),
@@ -134,6 +137,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             warnings=first_issues(job, rejected=False, limit=20),
             earlier=list(earlier_applications(job)[:3]),
             can_confirm=job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
+            can_resume=self._may_resume(request, job) and job_is_stuck(job),
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
 
@@ -161,6 +165,23 @@ class ImportJobAdmin(admin.ModelAdmin):
             messages.info(request, _("Berkas sedang diterapkan di latar belakang."))
         else:
             messages.warning(request, _("Berkas ini tidak menunggu konfirmasi lagi."))
+        return redirect(reverse("admin:imports_importjob_job", args=[job.pk]))
+
+    def _may_resume(self, request, job):
+        return job.created_by_id == request.user.pk or role_of(request.user) == Access.Role.ADMIN
+
+    def resume_view(self, request, job_id):
+        """The "Lanjutkan" button: re-queues a job whose worker died (or whose apply failed); uploader or admin."""
+        job = self._job(request, job_id)
+        if request.method != "POST":
+            raise Http404
+        if not self._may_resume(request, job) or not job_is_stuck(job):
+            raise PermissionDenied
+        if job_resume(job=job, user=request.user):
+            self.log_change(request, job, _("Dilanjutkan setelah proses latar belakang berhenti."))
+            messages.info(request, _("Impor diantrekan lagi dan berlanjut di latar belakang."))
+        else:
+            messages.warning(request, _("Impor ini sudah berjalan lagi; tidak ada yang perlu dilanjutkan."))
         return redirect(reverse("admin:imports_importjob_job", args=[job.pk]))
 
     def rejected_view(self, request, job_id):

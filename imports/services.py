@@ -1,14 +1,20 @@
-"""Writes of the import pipeline: create a job from a file, check it, apply it."""
+"""Writes of the import pipeline: create a job from a file, check it, apply it, resume it after its
+worker died."""
 
+import datetime as dt
 import hashlib
 import logging
 import os
 import traceback
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from config.spreadsheets import FileRefused, open_rows
 from imports.kinds import registry
@@ -83,7 +89,7 @@ def _run_pass(job, *, apply):
 
 def job_check(*, job):
     """The preview pass: every row checked and classified against the database, nothing written."""
-    _set(job, status=S.VALIDATING, message="", progress=0, applied_rows=0)
+    _set(job, status=S.VALIDATING, message="", progress=0, applied_rows=0, heartbeat_at=timezone.now())
     RowIssue.objects.filter(job=job).delete()
     try:
         _run_pass(job, apply=False)
@@ -109,7 +115,7 @@ def job_apply(*, job):
         RowIssue.objects.filter(job=job).delete()
     else:
         RowIssue.objects.filter(job=job, row__gt=job.applied_rows).delete()
-    _set(job, status=S.APPLYING, message="", started_at=job.started_at or timezone.now())
+    _set(job, status=S.APPLYING, message="", started_at=job.started_at or timezone.now(), heartbeat_at=timezone.now())
     try:
         if job.all_or_nothing:
             with transaction.atomic():
@@ -136,3 +142,131 @@ def job_fail(*, job, error):
     frames = "".join(traceback.format_tb(error.__traceback__))
     logger.error("import job %s failed: %s\n%s", job.pk, type(error).__name__, frames)
     _set(job, status=S.FAILED, message=_("Terjadi kesalahan sistem; hubungi administrator (job %(id)s).") % {"id": job.pk})
+
+
+# Workers that die. A worker killed mid-pass (kill -9, a crash, a lost machine) leaves its job VALIDATING or
+# APPLYING and its task result RUNNING forever. Every committed chunk sets the job's heartbeat, so a running
+# job silent for longer than `stale_after()` has lost its worker: `job_resume` puts it back in the queue,
+# where the apply goes on after its last committed chunk (`applied_rows`) and a check simply starts over.
+# `imports.tasks.sweep_stale_imports` finds such jobs without anyone asking; the admin's "Lanjutkan"
+# button does the same for one job.
+
+CHECK_TASK_PATH = "imports.tasks.check_import"
+APPLY_TASK_PATH = "imports.tasks.apply_import"
+APPLY_STATUSES = (S.APPLY_QUEUED, S.APPLYING)
+
+
+class WorkerLost(Exception):
+    """Recorded as the error of a task result whose worker died while running it."""
+
+
+WORKER_LOST = f"{WorkerLost.__module__}.{WorkerLost.__qualname__}"
+MAX_AUTOMATIC_RESUMES = 3
+
+
+def stale_after():
+    """How long a running job may stay silent before its worker counts as dead: the setting
+    JANGKAU_IMPORT_STALE_SECONDS (else the environment variable of that name), 120 s by default. A chunk
+    takes seconds, so only a dead worker stays silent that long."""
+    seconds = getattr(settings, "JANGKAU_IMPORT_STALE_SECONDS", os.environ.get("JANGKAU_IMPORT_STALE_SECONDS", "120"))
+    return dt.timedelta(seconds=float(seconds))
+
+
+def _silent_since(cutoff):
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+
+
+def _import_task_results(job_ids, statuses, **filters):
+    """{job id: [task result, ...]}: the check/apply task results of these jobs in these statuses (few rows:
+    waiting, running or lost tasks)."""
+    found = {}
+    if not job_ids:
+        return found
+    results = DBTaskResult.objects.filter(task_path__in=(CHECK_TASK_PATH, APPLY_TASK_PATH), status__in=statuses, **filters)
+    for result in results.only("id", "status", "started_at", "args_kwargs"):
+        args = (result.args_kwargs or {}).get("args") or [None]
+        if args[0] in job_ids:
+            found.setdefault(args[0], []).append(result)
+    return found
+
+
+def _stuck(jobs, *, now):
+    """The jobs of `jobs` (running statuses, any number) whose worker died: VALIDATING/APPLYING and silent
+    for too long; QUEUED/APPLY_QUEUED, silent for too long and no task waiting for a worker or started
+    recently (the worker died between taking the task and starting the pass, or the task was lost)."""
+    cutoff = now - stale_after()
+    candidates = list(jobs.filter(status__in=ImportJob.RUNNING_STATUSES).filter(_silent_since(cutoff)))
+    queued = {job.pk for job in candidates if job.status in (S.QUEUED, S.APPLY_QUEUED)}
+    tasks = _import_task_results(queued, [TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    alive = {
+        job_id
+        for job_id, results in tasks.items()
+        if any(r.status == TaskResultStatus.READY or (r.started_at and r.started_at >= cutoff) for r in results)
+    }
+    return [job for job in candidates if job.pk not in alive]
+
+
+def stuck_jobs(*, now=None):
+    """Running jobs whose worker died (see `_stuck`); what the sweep resumes."""
+    return _stuck(ImportJob.objects.all(), now=now or timezone.now())
+
+
+def job_is_stuck(job, *, now=None):
+    """True for a job whose worker died, and for a job that failed while being applied (its committed chunks
+    stay; resuming goes on after them). A failed check is not offered: uploading the file again is clearer."""
+    if job.status == S.FAILED:
+        return job.started_at is not None
+    if job.status not in ImportJob.RUNNING_STATUSES:
+        return False
+    return bool(_stuck(ImportJob.objects.filter(pk=job.pk), now=now or timezone.now()))
+
+
+def job_resume(*, job, user=None):
+    """Puts a stuck job back in the queue and enqueues its task once that commits. Returns False when the
+    job is not stuck (any more), or when the sweep (no user) gives up on it.
+
+    The claim: the job row is locked (PostgreSQL skips a row that a live transaction holds, e.g. an
+    all-or-nothing apply in progress), checked again and moved to its waiting status with a fresh heartbeat
+    in one transaction, so two sweeps, or a sweep and a click, never resume the same job twice. The dead
+    worker's task results for the job are marked failed, or they would count as running forever.
+
+    A job that has already lost its worker MAX_AUTOMATIC_RESUMES times probably kills it (memory, a
+    crash): the sweep then marks it failed instead of feeding it another worker, and a person decides.
+    """
+    from imports.tasks import apply_import, check_import  # the tasks module imports this one
+
+    now = timezone.now()
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first()
+        if locked is None or not job_is_stuck(locked, now=now):
+            return False
+        orphans = [r.pk for r in _import_task_results({locked.pk}, [TaskResultStatus.RUNNING]).get(locked.pk, [])]
+        DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path=WORKER_LOST,
+            traceback=f"WorkerLost: import job {locked.pk} gave no sign of life for {stale_after()}.\n",
+        )
+        lost = _import_task_results({locked.pk}, [TaskResultStatus.FAILED], exception_class_path=WORKER_LOST).get(locked.pk, [])
+        if user is None and len(lost) > MAX_AUTOMATIC_RESUMES:
+            message = _("Proses latar belakang berhenti %(count)d kali saat mengerjakan impor ini; impor dihentikan.")
+            _set(job, status=S.FAILED, message=message % {"count": len(lost)}, heartbeat_at=now)
+            logger.error("import job %s lost its worker %s times: marked failed", job.pk, len(lost))
+            return False
+        applying = locked.status in (*APPLY_STATUSES, S.FAILED)
+        _set(job, status=S.APPLY_QUEUED if applying else S.QUEUED, message="", heartbeat_at=now)
+        task = apply_import if applying else check_import
+        transaction.on_commit(lambda: task.enqueue(job.pk))
+    logger.warning(
+        "import job %s resumed from %s after row %s (%s)",
+        job.pk,
+        locked.status,
+        locked.applied_rows,
+        f"user {user.pk}" if user else "no heartbeat",
+    )
+    return True
+
+
+def stuck_jobs_resume():
+    """Resumes every job whose worker died; returns their ids."""
+    return [job.pk for job in stuck_jobs() if job_resume(job=job)]
