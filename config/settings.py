@@ -224,6 +224,8 @@ LOGGING = {
 # Imports: uploads larger than this are refused before they are stored (bytes).
 JANGKAU_MAX_UPLOAD_BYTES = int(os.environ.get("JANGKAU_MAX_UPLOAD_BYTES", str(100 * 2**20)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# A running import whose worker has been silent this long lost it (killed): the sweep task resumes the job.
+JANGKAU_IMPORT_STALE_SECONDS = float(os.environ.get("JANGKAU_IMPORT_STALE_SECONDS", "120"))
 # Rejected rows kept with their cells per import job (the rest are counted, not stored).
 JANGKAU_MAX_STORED_REJECTED = int(os.environ.get("JANGKAU_MAX_STORED_REJECTED", "10000"))
 SIMPLE_HISTORY_REVERT_DISABLED = True

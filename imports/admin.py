@@ -13,9 +13,11 @@ from imports.exports import rejected_rows_lines
 from imports.forms import UploadForm
 from imports.kinds import registry
 from imports.models import ImportJob
+from imports.pipeline import max_stored_rejected
+from imports.revert import revertible
 from imports.selectors import first_issues, import_jobs_for
 from imports.services import earlier_applications, job_create, job_is_stuck, job_resume
-from imports.tasks import apply_import, check_import
+from imports.tasks import apply_import, check_import, revert_import
 from participants.models import PersonalDataAccess
 from regions.models import Access
 from regions.selectors import role_of
@@ -83,6 +85,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             path("<int:job_id>/progress/", wrap(self.progress_view), name="imports_importjob_progress"),
             path("<int:job_id>/confirm/", wrap(self.confirm_view), name="imports_importjob_confirm"),
             path("<int:job_id>/resume/", wrap(self.resume_view), name="imports_importjob_resume"),
+            path("<int:job_id>/revert/", wrap(self.revert_view), name="imports_importjob_revert"),
             path("<int:job_id>/rejected.csv", wrap(self.rejected_view), name="imports_importjob_rejected"),
             path("<int:job_id>/", wrap(self.job_view), name="imports_importjob_job"),
             *super().get_urls(),
@@ -138,6 +141,8 @@ class ImportJobAdmin(admin.ModelAdmin):
             earlier=list(earlier_applications(job)[:3]),
             can_confirm=job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
             can_resume=self._may_resume(request, job) and job_is_stuck(job),
+            can_revert=self._may_revert(request) and revertible(job) is None,
+            stored_rejected=min(job.rejected, max_stored_rejected()),
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
 
@@ -182,6 +187,25 @@ class ImportJobAdmin(admin.ModelAdmin):
             messages.info(request, _("Impor diantrekan lagi dan berlanjut di latar belakang."))
         else:
             messages.warning(request, _("Impor ini sudah berjalan lagi; tidak ada yang perlu dilanjutkan."))
+        return redirect(reverse("admin:imports_importjob_job", args=[job.pk]))
+
+    @staticmethod
+    def _may_revert(request):
+        return role_of(request.user) == Access.Role.ADMIN
+
+    def revert_view(self, request, job_id):
+        """Admins undo a whole applied job in the background; the report stays on the job page."""
+        job = self._job(request, job_id)
+        if request.method != "POST":
+            raise Http404
+        if not self._may_revert(request):
+            raise PermissionDenied
+        if reason := revertible(job):
+            messages.warning(request, reason)
+        else:
+            revert_import.enqueue(job.pk, request.user.pk)
+            self.log_change(request, job, _("Pembatalan impor diminta."))
+            messages.info(request, _("Pembatalan impor berjalan di latar belakang; hasilnya tampil di halaman ini."))
         return redirect(reverse("admin:imports_importjob_job", args=[job.pk]))
 
     def rejected_view(self, request, job_id):

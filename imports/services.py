@@ -165,11 +165,9 @@ MAX_AUTOMATIC_RESUMES = 3
 
 
 def stale_after():
-    """How long a running job may stay silent before its worker counts as dead: the setting
-    JANGKAU_IMPORT_STALE_SECONDS (else the environment variable of that name), 120 s by default. A chunk
-    takes seconds, so only a dead worker stays silent that long."""
-    seconds = getattr(settings, "JANGKAU_IMPORT_STALE_SECONDS", os.environ.get("JANGKAU_IMPORT_STALE_SECONDS", "120"))
-    return dt.timedelta(seconds=float(seconds))
+    """How long a running job may stay silent before its worker counts as dead (JANGKAU_IMPORT_STALE_SECONDS).
+    A chunk takes seconds, so only a dead worker stays silent that long."""
+    return dt.timedelta(seconds=settings.JANGKAU_IMPORT_STALE_SECONDS)
 
 
 def _silent_since(cutoff):

@@ -13,6 +13,7 @@ without a manual step, with no extra process to start.
 import datetime as dt
 import logging
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
@@ -20,6 +21,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from imports.models import ImportJob
+from imports.revert import job_revert
 from imports.services import WORKER_LOST, job_apply, job_check, job_fail, stale_after, stuck_jobs_resume
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,12 @@ def _run(job_id, service, *, waiting, working):
 @task()
 def check_import(job_id):
     _run(job_id, job_check, waiting=S.QUEUED, working=S.VALIDATING)
+
+
+@task()
+def revert_import(job_id, user_id):
+    """Reverts an applied job (imports/revert.py) in the background: a large job touches many rows."""
+    job_revert(job=ImportJob.objects.get(pk=job_id), actor=get_user_model().objects.filter(pk=user_id).first())
 
 
 @task()

@@ -160,6 +160,7 @@ EXPECTED = {
     "admin/imports/importjob/<int:job_id>/rejected.csv": (ANY, STAFF_OUT),
     "admin/imports/importjob/<int:job_id>/confirm/": ("302 404 404 404 302", "302 404 404 404 302"),  # POST only
     "admin/imports/importjob/<int:job_id>/resume/": ("302 404 404 404 302", "302 404 404 404 302"),  # POST only
+    "admin/imports/importjob/<int:job_id>/revert/": ("302 404 404 404 302", "302 404 404 404 302"),  # POST only
 }
 
 

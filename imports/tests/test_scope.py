@@ -186,3 +186,20 @@ def test_the_revert_command(singkawang, users, write_file):
     assert Worker.objects.get(nik=SKW_NIK).name == "Siti Asli"
     with pytest.raises(CommandError, match="sudah dibatalkan"):
         call_command("import_revert", str(job.pk))
+
+
+def test_an_admin_reverts_a_job_from_its_page(singkawang, users, write_file, login):
+    header = "nik,name,segment,city_code,member_since,npp\n"
+    job, _ = import_as(users["branch"], "workers", f"{header}{SKW_NIK},Satu,PU,61.72,2021-01-01,61720001\n", write_file)
+    url = f"/admin/imports/importjob/{job.pk}/"
+    assert 'id="revert-import"' not in login(users["branch"]).get(url).content.decode()  # the uploader cannot
+    assert login(users["branch"]).post(f"{url}revert/").status_code == 403
+    assert Worker.objects.get(nik=SKW_NIK).name == "Satu"
+    client = login(users["admin"])
+    assert 'id="revert-import"' in client.get(url).content.decode()
+    assert client.post(f"{url}revert/").status_code == 302
+    assert Worker.objects.get(nik=SKW_NIK).name == "Siti Asli"
+    page = client.get(url).content.decode()
+    assert 'id="revert-report"' in page
+    assert "Dikembalikan: 1 baris diubah" in page
+    assert 'id="revert-import"' not in page  # once only
