@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -39,8 +40,16 @@ _THOUSANDS_DOT = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+$")
 _THOUSANDS_COMMA = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
 
 
+# Control characters a person cannot have typed into a cell (tab and line breaks aside): a NUL, an escape,
+# a backspace... come from a binary file, a broken export or an attack on the systems that read the text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def text(value):
+    """A cell as text, stripped; None when empty. Control characters other than tab and line breaks are refused."""
     if value.__class__ is str:
+        if not value.isprintable() and _CONTROL.search(value):
+            raise ParseError(_("Berisi karakter kontrol yang tidak diizinkan."))
         return value.strip() or None
     if value is None:
         return None
@@ -107,8 +116,8 @@ def rupiah(value):
     return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def date(value):
-    """YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, or an XLSX date cell."""
+def _date(value):
+    """YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, or an XLSX date cell, without bounds."""
     if value.__class__ is str and len(value) == 10 and value[4] == "-":
         try:
             return dt.date.fromisoformat(value)
@@ -131,4 +140,51 @@ def date(value):
             return dt.date(int(year), int(month), int(day))
     except ValueError:
         pass
-    raise ParseError(_("Tanggal tidak valid: %(value)s (pakai YYYY-MM-DD atau DD/MM/YYYY).") % {"value": raw})
+    raise ParseError(_("Tanggal tidak valid: %(value)s (pakai YYYY-MM-DD atau DD/MM/YYYY).") % {"value": raw[:30]})
+
+
+EARLIEST_DATE = dt.date(1900, 1, 1)  # any date a file may hold: the oldest birth dates
+EARLIEST_MEMBERSHIP = dt.date(1977, 1, 1)  # Astek, BPJS Ketenagakerjaan's predecessor, was founded in 1977
+
+
+def today():
+    """Today in Jakarta time (the project's time zone), the latest date of birth a file may hold."""
+    return timezone.localdate()
+
+
+def one_year_ahead():
+    """The latest date a file may hold unless a column says otherwise: today plus one year."""
+    now = timezone.localdate()
+    try:
+        return now.replace(year=now.year + 1)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year + 1, day=28)
+
+
+def shown(day):
+    """A date as Indonesians write it, DD/MM/YYYY (strftime does not pad years before 1000)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def date_between(earliest, latest=one_year_ahead):
+    """A date parser refusing dates before `earliest` or after `latest()` (a function: "today" moves)."""
+
+    def parse(value):
+        day = _date(value)
+        if day is not None and (day < earliest or day > latest()):
+            last = latest()
+            raise ParseError(
+                _("Tanggal di luar rentang yang diizinkan: %(value)s (harus antara %(earliest)s dan %(latest)s).")
+                % {"value": shown(day), "earliest": shown(earliest), "latest": shown(last)}
+            )
+        return day
+
+    return parse
+
+
+# Any date in a file: 1900-01-01 .. today + 1 year.
+date = date_between(EARLIEST_DATE)
+# A date of birth: 1900-01-01 .. today.
+birth_date = date_between(EARLIEST_DATE, today)
+# The start or end of a membership, an employer's registration: 1977-01-01 .. today + 1 year.
+membership_date = date_between(EARLIEST_MEMBERSHIP)

@@ -224,6 +224,12 @@ LOGGING = {
 # Imports: uploads larger than this are refused before they are stored (bytes).
 JANGKAU_MAX_UPLOAD_BYTES = int(os.environ.get("JANGKAU_MAX_UPLOAD_BYTES", str(100 * 2**20)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Resource limits of an import file (refused whole, with a message, before it is parsed): rows of a CSV or
+# XLSX, the unpacked worksheet XML of an XLSX, and rows x columns of its sheet (the XLSX reader allocates
+# that rectangle: a single far-away cell asked for 3.2 GB).
+JANGKAU_IMPORT_MAX_ROWS = int(os.environ.get("JANGKAU_IMPORT_MAX_ROWS", "2000000"))
+JANGKAU_XLSX_MAX_SHEET_BYTES = int(os.environ.get("JANGKAU_XLSX_MAX_SHEET_BYTES", str(200 * 2**20)))
+JANGKAU_XLSX_MAX_CELLS = int(os.environ.get("JANGKAU_XLSX_MAX_CELLS", "20000000"))
 # A running import whose worker has been silent this long lost it (killed): the sweep task resumes the job.
 JANGKAU_IMPORT_STALE_SECONDS = float(os.environ.get("JANGKAU_IMPORT_STALE_SECONDS", "120"))
 # Rejected rows kept with their cells per import job (the rest are counted, not stored).

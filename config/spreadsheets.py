@@ -1,19 +1,27 @@
 """Reading CSV/XLSX files as streams of rows, and writing CSV/XLSX safely.
 
-Readers yield the header once and then one list of raw cells per row, in constant memory for CSV
-(encoding and delimiter detected). XLSX is read through python-calamine (first sheet).
+Readers yield the header once and then one list of raw cells per row. Before the first row is handed
+out, the whole file is read once, in constant memory, and refused (FileRefused, naming the line) when
+it cannot be read faithfully: NUL bytes, mixed or unknown encodings, a quote that swallows the rows
+after it, or an XLSX sheet too large for memory. A refusal therefore never comes after some rows were
+written. CSV encoding and delimiter are detected; XLSX is read through python-calamine (first sheet).
 """
 
 import codecs
 import csv
+import functools
 import io
+import posixpath
+import re
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 SNIFF_BYTES = 64 * 1024
+SCAN_BYTES = 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 # An XLSX is a zip of XML; real ones unpack to 5-20 times their size. A much higher ratio, or more
 # than this many bytes unpacked, is a zip bomb meant to exhaust memory: refused before reading.
@@ -25,32 +33,31 @@ class FileRefused(Exception):
     """The file cannot be read as a whole: a message for the user in Bahasa Indonesia."""
 
 
-def _detect_encoding(binary):
-    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    start = binary.tell()
-    try:
-        while chunk := binary.read(1024 * 1024):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        encoding = "utf-8-sig"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    binary.seek(start)
-    return encoding
+def max_rows():
+    """Data rows an import file may hold (CSV records, XLSX sheet rows)."""
+    return settings.JANGKAU_IMPORT_MAX_ROWS
 
 
-def _detect_delimiter(first_line):
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+def max_sheet_bytes():
+    """Unpacked size of an XLSX's first worksheet (and of its shared strings): calamine holds both in memory."""
+    return settings.JANGKAU_XLSX_MAX_SHEET_BYTES
+
+
+def max_sheet_cells():
+    """Cells of the rectangle from A1 to an XLSX sheet's last used row and column: calamine allocates
+    every cell of it (32 bytes each), so one stray cell at XFD1048576 in a 5 KB file would ask for 550 GB."""
+    return settings.JANGKAU_XLSX_MAX_CELLS
 
 
 class RowSource:
-    """An open spreadsheet: ``header`` (list of str), ``rows`` (iterator of cell lists), ``progress()`` 0..1."""
+    """An open spreadsheet: ``header`` (list of str), ``rows`` (iterator of cell lists), ``progress()`` 0..1,
+    and ``notices``: messages for the user about how the file was read (e.g. its encoding)."""
 
-    def __init__(self, header, rows, progress):
+    def __init__(self, header, rows, progress, notices=None):
         self.header = header
         self.rows = rows
         self.progress = progress
+        self.notices = list(notices or [])
 
 
 def size_error(size):
@@ -64,6 +71,14 @@ def size_error(size):
     return None
 
 
+# Bytes that never occur in a text file (tab, line breaks and form feed aside).
+_BINARY_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
+
+
+def _looks_binary(head):
+    return len(head) - len(head.translate(None, _BINARY_BYTES)) > len(head) // 100
+
+
 def open_rows(binary, filename=""):
     """Opens a binary file object as a RowSource; raises FileRefused when it is not a readable table."""
     binary.seek(0, io.SEEK_END)
@@ -74,22 +89,182 @@ def open_rows(binary, filename=""):
     binary.seek(0)
     if head.startswith(XLSX_MAGIC) or filename.lower().endswith((".xlsx", ".xlsm")):
         return _open_xlsx(binary)
-    if b"\x00" in head:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRefused(_("Berkas tersimpan sebagai UTF-16 (Unicode Text); simpan ulang sebagai CSV UTF-8."))
+    if _looks_binary(head):
         raise FileRefused(_("Berkas ini bukan CSV atau XLSX yang bisa dibaca."))
     return _open_csv(binary)
+
+
+# CSV ----------------------------------------------------------------------------------------------
+
+# A well-formed multi-byte UTF-8 sequence (what "José" saved as UTF-8 contains).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+
+
+def _scan_bytes(binary):
+    """Reads the whole file once, 1 MB at a time: refuses NUL bytes and files that are neither UTF-8 nor
+    Windows-1252 as a whole; returns (encoding, notices). UTF-8 (with or without BOM) when every byte
+    decodes as UTF-8; Windows-1252 only when no part of the file is UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1  # the line the current chunk starts on
+    utf8_line = not_utf8_line = undefined_line = None
+    while chunk := binary.read(SCAN_BYTES):
+        if (nul := chunk.find(b"\x00")) >= 0:
+            raise FileRefused(
+                _("Berkas berisi karakter NUL pada baris %(line)d; simpan ulang sebagai CSV biasa.")
+                % {"line": line + chunk.count(b"\n", 0, nul)}
+            )
+        if not_utf8_line is None:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                # error.start counts the bytes of an incomplete sequence left over from the last chunk
+                at = max(error.start - (len(error.object) - len(chunk)), 0)
+                not_utf8_line = line + chunk.count(b"\n", 0, at)
+        if not chunk.isascii():
+            if utf8_line is None and (found := _UTF8_SEQUENCE.search(chunk)):
+                utf8_line = line + chunk.count(b"\n", 0, found.start())
+            if undefined_line is None and (found := _CP1252_UNDEFINED.search(chunk)):
+                undefined_line = line + chunk.count(b"\n", 0, found.start())
+        line += chunk.count(b"\n")
+    binary.seek(0)
+    if not_utf8_line is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            not_utf8_line = line  # the file ends inside a UTF-8 sequence
+        else:
+            return "utf-8-sig", []
+    if utf8_line is not None:
+        raise FileRefused(
+            _(
+                "Berkas mencampur dua pengodean huruf: baris %(line)d bukan UTF-8, padahal baris %(utf8)d UTF-8. "
+                "Simpan ulang seluruh berkas sebagai CSV UTF-8."
+            )
+            % {"line": not_utf8_line, "utf8": utf8_line}
+        )
+    if undefined_line is not None:
+        raise FileRefused(
+            _("Baris %(line)d berisi byte yang bukan huruf UTF-8 maupun Windows-1252; simpan ulang berkas sebagai CSV UTF-8.")
+            % {"line": undefined_line}
+        )
+    return "cp1252", [_("Berkas dibaca sebagai Windows-1252 (bukan UTF-8); periksa huruf beraksen.")]
+
+
+def _detect_delimiter(first_line):
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+# A record may span lines only inside a quoted cell; more lines than this in one record, or a file with
+# far fewer records than lines, means a quote was left open and swallowed the rows after it.
+MAX_LINES_PER_RECORD = 20
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_KEY_LIKE = re.compile(r"[A-Za-z]{0,4}[0-9]{6,}")  # a NIK, an NPP, a KPJ; not a postcode
+
+
+def _looks_like_a_row(line, delimiter, width):
+    """A line inside a quoted cell that reads like a row of its own: as many cells as the header, or
+    at least two cells one of which looks like a key."""
+    cells = line.split(delimiter)
+    if len(cells) < 2:
+        return False
+    return len(cells) >= max(3, width) or any(_KEY_LIKE.fullmatch(cell.strip().strip('"')) for cell in cells)
+
+
+def _swallowing_cell_line(cells, start, delimiter, width):
+    """The line where a quoted cell of this record opened when its later lines read like rows, else None."""
+    line = start
+    for cell in cells:
+        breaks = _LINE_BREAK.findall(cell)
+        if breaks and any(_looks_like_a_row(part, delimiter, width) for part in _LINE_BREAK.split(cell)[1:]):
+            return line
+        line += len(breaks)
+    return None
+
+
+def _open_quote_refusal(line):
+    return FileRefused(
+        _(
+            'Tanda kutip (") yang dibuka pada baris %(line)d tidak ditutup dengan benar: baris-baris sesudahnya '
+            "terbaca sebagai isi satu sel. Periksa tanda kutip pada baris %(line)d."
+        )
+        % {"line": line}
+    )
+
+
+def _too_many_rows(rows):
+    return FileRefused(
+        _("Berkas berisi %(rows)d baris data; batasnya %(limit)d baris. Bagi berkas menjadi beberapa bagian.")
+        % {"rows": rows, "limit": max_rows()}
+    )
+
+
+def _csv_error(error, line):
+    if "field larger than field limit" in str(error):
+        message = _("CSV rusak pada baris %(line)d: satu sel terlalu panjang (tanda kutip tidak ditutup?).")
+    else:
+        message = _("CSV rusak pada baris %(line)d: %(error)s")
+    return FileRefused(message % {"line": line, "error": error})
+
+
+def _scan_records(stream, delimiter, width):
+    """Reads every record once (after the header line) and refuses the file when a quote swallowed rows."""
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        records = sum(1 for _cells in reader)
+    except csv.Error:
+        records = -1  # the detailed reading below finds the line
+    if reader.line_num == records <= max_rows():
+        return  # every record on its own line: nothing can have been swallowed
+    stream.seek(0)
+    stream.readline()
+    reader = csv.reader(stream, delimiter=delimiter)
+    records = previous = 0
+    first_multiline = None
+    try:
+        for cells in reader:
+            records += 1
+            if reader.line_num - previous > 1:
+                start = previous + 2  # the header is line 1
+                if reader.line_num - previous > MAX_LINES_PER_RECORD:
+                    raise _open_quote_refusal(start)
+                if (line := _swallowing_cell_line(cells, start, delimiter, width)) is not None:
+                    raise _open_quote_refusal(line)
+                first_multiline = first_multiline or start
+            previous = reader.line_num
+    except csv.Error as error:
+        raise _csv_error(error, previous + 2) from error
+    if first_multiline and reader.line_num > 2 * records + 10:
+        raise FileRefused(
+            _(
+                'Berkas punya %(lines)d baris teks tetapi hanya %(rows)d baris data: tanda kutip (") yang dibuka '
+                "pada baris %(line)d kemungkinan tidak ditutup."
+            )
+            % {"lines": reader.line_num + 1, "rows": records, "line": first_multiline}
+        )
+    if records > max_rows():
+        raise _too_many_rows(records)
 
 
 def _open_csv(binary):
     binary.seek(0, io.SEEK_END)
     size = binary.tell() or 1
     binary.seek(0)
-    encoding = _detect_encoding(binary)
+    encoding, notices = _scan_bytes(binary)
     stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
     first_line = stream.readline()
     if not first_line.strip():
         raise FileRefused(_("Berkas kosong: baris judul kolom tidak ditemukan."))
     delimiter = _detect_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter))
+    _scan_records(stream, delimiter, len(header))
+    stream.seek(0)
+    stream.readline()
     reader = csv.reader(stream, delimiter=delimiter)
 
     def progress():
@@ -101,34 +276,186 @@ def _open_csv(binary):
     def rows():
         try:
             yield from reader
-        except csv.Error as error:
-            raise FileRefused(
-                _("CSV rusak pada baris %(line)d: %(error)s") % {"line": reader.line_num, "error": error}
-            ) from error
+        except csv.Error as error:  # the file changed since it was scanned
+            raise _csv_error(error, reader.line_num + 1) from error
+        except UnicodeDecodeError as error:
+            raise FileRefused(_("Berkas berubah saat dibaca; unggah ulang.")) from error
 
-    return RowSource(header, rows(), progress)
+    return RowSource(header, rows(), progress, notices)
 
 
-def _check_unpacked_size(binary):
+# XLSX ---------------------------------------------------------------------------------------------
+
+_SHEET_ID = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\s(?:\w+:)?id="([^"]+)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = {name: re.compile(rb"\s" + name + rb'="([^"]+)"') for name in (b"Id", b"Target")}
+# ` r="B12"` on a cell, ` r="12"` on a row: where calamine places what follows.
+_REFERENCE = re.compile(rb' r="([A-Z]{0,5})([0-9]{1,12})"')
+_SMALL_PART = 10 * 2**20
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError)
+
+
+def _check_xlsx(binary):
+    """Refuses, before calamine reads anything, a zip bomb and a first sheet too large for memory."""
     binary.seek(0, io.SEEK_END)
     packed = binary.tell() or 1
     binary.seek(0)
     try:
         with zipfile.ZipFile(binary) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
+            if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * packed:
+                raise FileRefused(
+                    _("Berkas XLSX ini membengkak menjadi %(size)d MB saat dibuka (zip bomb?); tidak diproses.")
+                    % {"size": unpacked // 2**20}
+                )
+            _check_sheet(archive)
+    except _ZIP_ERRORS as error:
         raise FileRefused(_("Berkas XLSX tidak bisa dibaca.")) from error
     finally:
         binary.seek(0)
-    if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * packed:
-        raise FileRefused(
-            _("Berkas XLSX ini membengkak menjadi %(size)d MB saat dibuka (zip bomb?); tidak diproses.")
-            % {"size": unpacked // 2**20}
-        )
+
+
+def _first_sheet(archive):
+    """The part name of the first worksheet (the one calamine reads), or None when it cannot be told."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
+    with archive.open("xl/workbook.xml") as part:
+        first = _SHEET_ID.search(part.read(_SMALL_PART))
+    if not first:
+        return None
+    with archive.open("xl/_rels/workbook.xml.rels") as part:
+        relationships = _RELATIONSHIP.findall(part.read(_SMALL_PART))
+    for relationship in relationships:
+        found = {name: pattern.search(relationship) for name, pattern in _ATTRIBUTE.items()}
+        if found[b"Id"] and found[b"Target"] and found[b"Id"].group(1) == first.group(1):
+            target = found[b"Target"].group(1).decode("utf-8", "replace")
+            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            return name if name in names else None
+    return None
+
+
+def _check_sheet(archive):
+    names = archive.namelist()
+    sheet = _first_sheet(archive)
+    sheets = [sheet] if sheet else [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    limit = max_sheet_bytes()
+    for name in names:
+        if name.lower().endswith("sharedstrings.xml"):  # calamine holds every shared string in memory
+            _measure_part(archive, name, limit)
+    for name in sheets:
+        rows, last_row, columns = _measure_part(archive, name, limit)
+        extent = max(rows, last_row)
+        if extent - 1 > max_rows():
+            raise _too_many_rows(extent - 1)
+        if extent * columns > max_sheet_cells():
+            raise FileRefused(
+                _(
+                    "Lembar kerja XLSX terbentang sampai baris %(rows)d dan kolom ke-%(columns)d (%(cells)d sel); "
+                    "batasnya %(limit)d sel. Hapus isi dan format sel di luar tabel, lalu simpan ulang."
+                )
+                % {"rows": extent, "columns": columns, "cells": extent * columns, "limit": max_sheet_cells()}
+            )
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number):
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@functools.lru_cache(maxsize=256)
+def _beyond(last_row, last_column):
+    """A pattern finding a reference past the last row or the last column seen so far: most blocks of a
+    sheet have none, so the search stays cheap while every reference is still looked at."""
+    digits, letters = str(last_row), _column_letters(last_column)
+    rows = [f"[0-9]{{{len(digits) + 1},12}}"]
+    rows += [f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{len(digits) - i - 1}}}" for i, d in enumerate(digits) if d != "9"]
+    columns = [f"[A-Z]{{{len(letters) + 1},5}}"] if len(letters) < 5 else []
+    columns += [f"{letters[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{len(letters) - i - 1}}}" for i, c in enumerate(letters) if c != "Z"]
+    row_part = "|".join(rows)
+    column_part = "|".join(columns) or "(?!)"
+    return re.compile(f' r="(?:[A-Z]{{0,5}}(?:{row_part})|(?:{column_part})[0-9]{{1,12}})"'.encode())
+
+
+# A cell without a reference (it takes the next column): `<c>`, `<c t="s">`, `<c/>`.
+_UNREFERENCED_CELL = re.compile(rb'<(?:\w+:)?c(?:\s+(?!r=)[\w:]+="[^"]*")*\s*/?>')
+
+
+def _cell_tags(text):
+    return text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/") + text.count(b":c ")
+
+
+def _measure_part(archive, name, limit):
+    """Streams one part's XML, 1 MB at a time, and refuses it past `limit` bytes unpacked; returns
+    (row tags, last row referenced, columns spanned), as calamine would place the cells."""
+    size = rows = last_row = last_column = widest = open_row = 0
+    loose = False  # cells without references were seen
+    carry = b""
+    with archive.open(name) as part:
+        while True:
+            chunk = part.read(SCAN_BYTES)
+            size += len(chunk)
+            if size > limit:
+                raise FileRefused(
+                    _(
+                        "Lembar kerja XLSX terlalu besar saat dibuka (lebih dari %(limit)d MB); "
+                        "bagi berkas menjadi beberapa bagian."
+                    )
+                    % {"limit": limit // 2**20}
+                )
+            data = carry + chunk
+            if chunk:
+                # Cut before the last tag: no tag, and so no reference in it, is split between two blocks.
+                cut = data.rfind(b"<")
+                if cut == 0 and b">" not in data:  # one tag longer than a block
+                    if len(data) > _SMALL_PART:
+                        raise FileRefused(_("Berkas XLSX tidak bisa dibaca."))
+                    carry = data
+                    continue
+                if cut <= 0:
+                    cut = len(data)
+                block, carry = data[:cut], data[cut:]
+            else:
+                block, carry = data, b""
+            rows += block.count(b"<row")
+            # The block's last reference first: in a sheet written in order it is the block's largest.
+            if (at := block.rfind(b' r="')) >= 0 and (last := _REFERENCE.match(block, at)):
+                last_row = max(last_row, int(last.group(2)))
+                last_column = max(last_column, _column_number(last.group(1)))
+            position = 0
+            while found := _beyond(last_row, last_column).search(block, position):
+                reference = _REFERENCE.match(found.group())
+                last_row = max(last_row, int(reference.group(2)))
+                last_column = max(last_column, _column_number(reference.group(1)))
+                position = found.end()
+            # Every writer puts the reference first (`<c r="B2"`); anything else is looked at closely.
+            if open_row or (
+                (block.count(b"<c ") != block.count(b'<c r="') or b"<c>" in block or b"<c/" in block or b":c" in block)
+                and _UNREFERENCED_CELL.search(block)
+            ):
+                # A cell without a reference takes the next column, a row without one the next row.
+                counts = [_cell_tags(piece) for piece in block.split(b"<row")]
+                counts[0] += open_row
+                widest = max(widest, *counts)
+                open_row = counts[-1]
+                loose = True
+            if not chunk:
+                break
+    return rows, last_row + (rows if loose else 0), last_column + widest
 
 
 def _open_xlsx(binary):
-    _check_unpacked_size(binary)
+    _check_xlsx(binary)
     try:
         workbook = CalamineWorkbook.from_filelike(binary)
         sheet = workbook.get_sheet_by_index(0)

@@ -80,7 +80,8 @@ def _run_pass(job, *, apply):
     with job.file.open("rb") as binary:
         source = open_rows(binary, job.filename)
         current = Pass(job, kind, source, apply=apply, allowed_cities=_allowed_cities(job))
-        _set(job, header=[str(h) for h in source.header])
+        # How the file was read (a Windows-1252 fallback) is the job's message while it is not refused.
+        _set(job, header=[str(h) for h in source.header], message=" ".join(source.notices))
         counts = current.run()
     for name, value in counts.items():
         setattr(job, name, value)

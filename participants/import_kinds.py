@@ -64,7 +64,7 @@ class EmployerKind(Kind):
         CITY_CODE,
         Column("branch_code", "kode_cabang", parsing.text, field="branch_id", canonical="branch__code"),
         Column("sector", "sektor", bounded_text(100), field="sector"),
-        Column("registered_on", "tanggal_terdaftar", parsing.date, field="registered_on"),
+        Column("registered_on", "tanggal_terdaftar", parsing.membership_date, field="registered_on"),
     ]
     key_columns = ("npp",)
     key_fields = ("npp",)
@@ -102,14 +102,21 @@ class WorkerKind(Kind):
         Column("segment", "segmen", choice({s: s for s in Segment.values}), required=True, field="segment"),
         CITY_CODE,
         Column(
-            "member_since", "peserta_sejak", parsing.date, required=True, aliases=("tanggal_kepesertaan",), field="member_since"
+            "member_since",
+            "peserta_sejak",
+            parsing.membership_date,
+            required=True,
+            aliases=("tanggal_kepesertaan",),
+            field="member_since",
         ),
         Column("kpj", "kpj", parsing.text, aliases=("nomor_kpj",), repeats=False, field="kpj"),
-        Column("birth_date", "tanggal_lahir", parsing.date, field="birth_date"),
+        Column("birth_date", "tanggal_lahir", parsing.birth_date, field="birth_date"),
         Column("sex", "jenis_kelamin", choice({"L": "L", "P": "P", "LAKI-LAKI": "L", "PEREMPUAN": "P"}), field="sex"),
         Column("npp", "npp", parsing.text, help=gettext_lazy("wajib untuk PU"), field="employer_id", canonical="employer__npp"),
         Column("wage", "upah", parsing.rupiah, help=gettext_lazy("rupiah per bulan"), field="wage"),
-        Column("member_until", "peserta_sampai", parsing.date, help=gettext_lazy("kosong = aktif"), field="member_until"),
+        Column(
+            "member_until", "peserta_sampai", parsing.membership_date, help=gettext_lazy("kosong = aktif"), field="member_until"
+        ),
         Column("programs", "program", parse_programs, help="JKK JKM JHT JP JKP", field="programs"),
     ]
     key_columns = ("nik",)

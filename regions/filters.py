@@ -2,10 +2,12 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.parsing import EARLIEST_MEMBERSHIP, one_year_ahead, shown
 from regions.models import City, Office, Province
 from regions.selectors import cities_for, offices_for, role_of
 
@@ -42,16 +44,50 @@ class RegionFilter(django_filters.FilterSet):
         """A province or office outside the user's scope was asked for (the page answers 404)."""
         return self.is_bound and not self.form.is_valid() and bool({"province", "office"} & set(self.form.errors))
 
+    @property
+    def input_errors(self):
+        """Messages for values that cannot be used, e.g. a date out of range (out-of-scope ones answer 404)."""
+        if not self.is_bound or self.form.is_valid():
+            return []
+        return [
+            f"{self.form.fields[name].label}: {message}"
+            for name, messages in self.form.errors.items()
+            if name not in ("province", "office")
+            for message in messages
+        ]
+
     def value(self, name, default):
         if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get(name) not in (None, ""):
             return self.form.cleaned_data[name]
         return default
 
 
+class AsOfField(forms.DateField):
+    """The date figures are asked for: from 1977 (Astek, where memberships start) to a year ahead.
+    Beyond that the figures are meaningless and date arithmetic overflows (year 0 or 10000)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_MEMBERSHIP <= value <= one_year_ahead():
+            raise ValidationError(
+                _("Tanggal harus antara %(earliest)s dan %(latest)s."),
+                code="out_of_range",
+                params={"earliest": shown(EARLIEST_MEMBERSHIP), "latest": shown(one_year_ahead())},
+            )
+
+
+class AsOfFilter(django_filters.DateFilter):
+    field_class = AsOfField
+
+
 class CityFilter(RegionFilter):
-    as_of = django_filters.DateFilter(
+    as_of = AsOfFilter(
         label=_("Per tanggal"), method="keep", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
     )
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, user=user, **kwargs)
+        self.form.fields["as_of"].widget.attrs.update(min=EARLIEST_MEMBERSHIP.isoformat(), max=one_year_ahead().isoformat())
 
     @property
     def as_of_date(self):

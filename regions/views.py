@@ -1,5 +1,6 @@
 """Region pages: each role's home, the coverage table and one regency/city."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,13 +30,14 @@ def home(request):
 @login_required
 def ucj_table(request):
     filters = scoped_filter(request, CityFilter)
+    refused = refuse_input(request, filters)
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     rows = coverage_rows(cities, as_of=as_of)
     grouping = request.GET.get("group")
     if grouping in GROUPINGS:
         rows = grouped(rows, grouping, cities, request.user, rollup)
-    if export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows)):
+    if not refused and (export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows))):
         return export
     total = rollup(rows, code="", name=_("Total"))
     table = CoverageTable(rows, totals=total, order_by=request.GET.get("sort"))
@@ -51,10 +53,17 @@ def ucj_table(request):
         "query": request.GET.urlencode(),
         "grouping": grouping if grouping in GROUPINGS else "",
     }
-    return render(request, "regions/ucj.html", context)
+    return render(request, "regions/ucj.html", context, status=400 if refused else 200)
 
 
 UCJ_ROWS_PER_PAGE = 50
+
+
+def refuse_input(request, filters):
+    """Shows why a filter value cannot be used (the page falls back to its default); True when one was refused."""
+    for message in filters.input_errors:
+        messages.error(request, message)
+    return bool(filters.input_errors)
 
 
 def grouped(rows, grouping, cities, user, total, query=""):
@@ -73,6 +82,7 @@ def grouped(rows, grouping, cities, user, total, query=""):
 def city_detail(request, code):
     city = get_object_or_404(cities_for(request.user), code=code)
     filters = CityFilter(request.GET or None, user=request.user)
+    refused = refuse_input(request, filters)
     as_of = filters.as_of_date
     (row,) = coverage_rows([(city.code, city.name, city.province_id)], as_of=as_of)
     reach_date, reach_state = pace(row, as_of=as_of)
@@ -86,7 +96,7 @@ def city_detail(request, code):
         "bands": row.bands,
         "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
     }
-    return render(request, "regions/city.html", context)
+    return render(request, "regions/city.html", context, status=400 if refused else 200)
 
 
 def trend_chart(series, target):

@@ -17,6 +17,8 @@ from subsidies.tasks import refresh_bsu_figures
 S = RecipientStatus
 RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED]
 CHANNELS = ("BRI", "BNI", "MANDIRI", "BTN", "BSI", "POS")
+# A result is a past event of a programme that began in 2020.
+RESULT_DATE = parsing.date_between(dt.date(2020, 1, 1), parsing.today)
 
 
 class BsuResultKind(Kind):
@@ -35,7 +37,7 @@ class BsuResultKind(Kind):
         Column("channel", "kanal", choice({c: c for c in CHANNELS}), field="channel"),
         Column("reason", "alasan", parsing.text, repeats=False, field="reason"),
         Column("reference", "referensi", parsing.text, repeats=False, field="reference"),
-        Column("date", "tanggal", parsing.date, field="at"),
+        Column("date", "tanggal", RESULT_DATE, field="at"),
     ]
     key_columns = ("programme", "nik")
     fields = ("recipient_id", "status", "batch", "channel", "reason", "reference", "at")

@@ -77,17 +77,51 @@ def test_number_parsers_return_a_value_or_an_explained_refusal(value):
             assert result is None or isinstance(result, Decimal | int)
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
-def test_dates_in_every_accepted_format(day):
-    for written in (day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%d-%m-%Y"), day):
-        assert parsing.date(written) == day
+def written_forms(day):
+    return (day.isoformat(), day.strftime("%d/%m/%Y"), day.strftime("%d-%m-%Y"), day)
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_dates_in_every_accepted_format_within_the_allowed_range(day):
+    for parse, earliest, latest in (
+        (parsing.date, dt.date(1900, 1, 1), parsing.one_year_ahead()),
+        (parsing.birth_date, dt.date(1900, 1, 1), parsing.today()),
+        (parsing.membership_date, dt.date(1977, 1, 1), parsing.one_year_ahead()),
+    ):
+        for written in written_forms(day):
+            if earliest <= day <= latest:
+                assert parse(written) == day
+            else:
+                try:
+                    parse(written)
+                except parsing.ParseError as error:
+                    assert f"harus antara {parsing.shown(earliest)} dan {parsing.shown(latest)}" in str(error)
+                else:
+                    raise AssertionError(f"{written} accepted outside {earliest}..{latest}")
 
 
 @given(cells)
-def test_date_parser_returns_a_date_or_an_explained_refusal(value):
+def test_date_parsers_return_a_date_or_an_explained_refusal(value):
+    for parse in (parsing.date, parsing.birth_date, parsing.membership_date, parsing.date_between(dt.date(2020, 1, 1))):
+        try:
+            result = parse(value)
+        except parsing.ParseError as error:
+            assert "Tanggal tidak valid" in str(error) or "Tanggal di luar rentang yang diizinkan" in str(error)
+        else:
+            assert result is None or (dt.date(1900, 1, 1) <= result <= parsing.one_year_ahead())
+
+
+def is_control(char):
+    return (ord(char) < 32 and char not in "\t\n\r") or 0x7F <= ord(char) <= 0x9F
+
+
+@given(cells)
+def test_text_returns_printable_text_or_refuses_control_characters(value):
     try:
-        result = parsing.date(value)
+        result = parsing.text(value)
     except parsing.ParseError as error:
-        assert "Tanggal tidak valid" in str(error)
+        assert str(error) == "Berisi karakter kontrol yang tidak diizinkan."
+        assert any(map(is_control, value))
     else:
-        assert result is None or isinstance(result, dt.date)
+        assert result is None or (result == result.strip() and result)
+        assert result is None or not any(map(is_control, result))
