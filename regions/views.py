@@ -10,8 +10,9 @@ from django_tables2 import RequestConfig
 
 from config.spreadsheets import export_response
 from participants.selectors import largest_employers
+from regions import maps
 from regions.filters import CityFilter, scoped_filter
-from regions.models import Access, UcjBand
+from regions.models import Access, City, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
 from regions.ucj import coverage_rows, pace, rollup, trend
@@ -34,6 +35,7 @@ def ucj_table(request):
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     rows = coverage_rows(cities, as_of=as_of)
+    city_rows = rows
     grouping = request.GET.get("group")
     if grouping in GROUPINGS:
         rows = grouped(rows, grouping, cities, request.user, rollup)
@@ -52,8 +54,29 @@ def ucj_table(request):
         "bands": UcjBand.objects.all(),
         "query": request.GET.urlencode(),
         "grouping": grouping if grouping in GROUPINGS else "",
+        **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
     }
     return render(request, "regions/ucj.html", context, status=400 if refused else 200)
+
+
+MAP_COLOURS = ("band", "pace")
+
+
+def map_context(request, rows, *, as_of, extent_codes, highlight=()):
+    """The UCJ map of `rows` (per-city figures the user may see; other cities in the frame are grey) coloured by
+    UCJ band or, with ?colour=pace, by pace towards this year's target; and the links switching between the two."""
+    colour = request.GET.get("colour") if request.GET.get("colour") in MAP_COLOURS else "band"
+    legend = maps.pace_legend() if colour == "pace" else maps.band_legend(UcjBand.objects.all())
+    geometry = maps.choropleth(
+        maps.coverage_cells(rows, colour=colour, as_of=as_of), extent_codes=extent_codes, highlight=highlight, legend=legend
+    )
+    links = []
+    for value, label in (("band", _("Tingkat UCJ")), ("pace", _("Laju menuju target"))):
+        query = request.GET.copy()
+        query["colour"] = value
+        query.pop("page", None)
+        links.append((label, f"?{query.urlencode()}", value == colour))
+    return {"ucj_map": geometry, "map_colours": links}
 
 
 UCJ_ROWS_PER_PAGE = 50
@@ -84,7 +107,10 @@ def city_detail(request, code):
     filters = CityFilter(request.GET or None, user=request.user)
     refused = refuse_input(request, filters)
     as_of = filters.as_of_date
-    (row,) = coverage_rows([(city.code, city.name, city.province_id)], as_of=as_of)
+    # The city among the province's cities the user may see (the others are drawn grey on the map).
+    neighbours = cities_for(request.user).filter(province_id=city.province_id).order_by("code")
+    rows = coverage_rows(neighbours.values_list("code", "name", "province_id"), as_of=as_of)
+    (row,) = [r for r in rows if r.code == city.code]
     reach_date, reach_state = pace(row, as_of=as_of)
     context = {
         "city": city,
@@ -95,6 +121,13 @@ def city_detail(request, code):
         "trend": trend_chart(trend(city, as_of=as_of), row.target_percent),
         "bands": row.bands,
         "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
+        **map_context(
+            request,
+            rows,
+            as_of=as_of,
+            extent_codes=City.objects.filter(province_id=city.province_id).values_list("code", flat=True),
+            highlight=city.code,
+        ),
     }
     return render(request, "regions/city.html", context, status=400 if refused else 200)
 
@@ -129,5 +162,6 @@ def trend_chart(series, target):
 @cache_control(max_age=300)
 def bands_css(request):
     """The UCJ colour bands as CSS classes: data edited in the admin, no inline styles in pages."""
-    rules = [f".band-{band.pk} {{ background: {band.colour}; }}" for band in UcjBand.objects.all()]
-    return HttpResponse("\n".join(rules), content_type="text/css")
+    bands = list(UcjBand.objects.all())
+    rules = [f".band-{band.pk} {{ background: {band.colour}; }}" for band in bands]
+    return HttpResponse("\n".join([*rules, maps.band_fill_rules(bands)]), content_type="text/css")
