@@ -21,12 +21,23 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py load_demo
 
-# The background worker and the web server run side by side; Ctrl-C stops both.
-run: demo
+# The background worker and the web server run side by side; Ctrl-C stops both. Not in debug mode (no
+# technical error pages with the URL list for anyone; `make run DEBUG=true` for developers), on plain http
+# on loopback, with a secret key made once for this checkout (.secret-key, not committed).
+DEBUG ?= false
+SECRET_FILE := .secret-key
+RUN_ENV = DJANGO_DEBUG=$(DEBUG) DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_ALLOWED_HOSTS="$(HOST),127.0.0.1,localhost,[::1]"
+
+$(SECRET_FILE):
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: demo $(SECRET_FILE)
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
 	@echo "Jangkau: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker --no-reload & worker=$$!; \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Production-style serving: gunicorn + whitenoise's hashed, compressed static files + the worker, against the
 # configured database. Needs DJANGO_DEBUG=false, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment
@@ -75,4 +86,4 @@ messages-check: venv
 	|| { echo "English catalogue out of date: run 'make messages' and translate what it adds"; exit 1; }
 
 clean:
-	rm -rf $(VENV) db.sqlite3* test.sqlite3* staticfiles
+	rm -rf $(VENV) db.sqlite3* test.sqlite3* staticfiles $(SECRET_FILE)
