@@ -9,15 +9,20 @@ written. CSV encoding and delimiter are detected; XLSX is read through python-ca
 
 import codecs
 import csv
+import datetime as dt
 import functools
 import io
 import posixpath
 import re
 import zipfile
 import zlib
+from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from python_calamine import CalamineError, CalamineWorkbook
 
 SNIFF_BYTES = 64 * 1024
@@ -502,16 +507,98 @@ def csv_lines(header, rows):
         yield buffer.getvalue()
 
 
-def xlsx_response(filename, header, rows):
-    """An XLSX download (openpyxl, write-only) with every text cell made safe."""
+# Indonesian column titles of the XLSX exports, by the machine name the CSV keeps (INTERFACES.md). A name
+# missing here is written as it is.
+EXPORT_LABELS = {
+    "city_code": gettext_lazy("Kode kab/kota"),
+    "city_name": gettext_lazy("Kabupaten/kota"),
+    "province_code": gettext_lazy("Kode provinsi"),
+    "active_pu": gettext_lazy("Peserta aktif PU"),
+    "active_bpu": gettext_lazy("Peserta aktif BPU"),
+    "active_total": gettext_lazy("Peserta aktif"),
+    "potential_pu": gettext_lazy("Potensi PU"),
+    "potential_bpu": gettext_lazy("Potensi BPU"),
+    "potential_total": gettext_lazy("Potensi tenaga kerja"),
+    "ucj_percent": gettext_lazy("UCJ (%)"),
+    "ucj_pu_percent": gettext_lazy("UCJ PU (%)"),
+    "ucj_bpu_percent": gettext_lazy("UCJ BPU (%)"),
+    "gap": gettext_lazy("Belum terlindungi"),
+    "target_percent": gettext_lazy("Target (%)"),
+    "screened_out": gettext_lazy("Tidak memenuhi syarat"),
+    "candidate": gettext_lazy("Calon penerima"),
+    "verified": gettext_lazy("Lolos verifikasi"),
+    "rejected": gettext_lazy("Ditolak pada pemadanan"),
+    "account_invalid": gettext_lazy("Rekening bermasalah"),
+    "determined": gettext_lazy("Ditetapkan"),
+    "disbursed": gettext_lazy("Tersalurkan"),
+    "returned": gettext_lazy("Dana dikembalikan"),
+    "returned_to_treasury": gettext_lazy("Dikembalikan ke kas negara"),
+    "recipients": gettext_lazy("Penerima"),
+    "amount_disbursed": gettext_lazy("Dana tersalurkan (Rp)"),
+    "disbursed_percent": gettext_lazy("Tersalurkan (%)"),
+    "uncovered_pu": gettext_lazy("PU belum terlindungi"),
+    "uncovered_bpu": gettext_lazy("BPU belum terlindungi"),
+    "pds_workers": gettext_lazy("Pekerja perusahaan daftar sebagian (PDS)"),
+    "pwbd_workers": gettext_lazy("Pekerja perusahaan wajib belum daftar (PWBD)"),
+    "pu_unexplained": gettext_lazy("PU belum terjelaskan"),
+    "employers_in_arrears": gettext_lazy("Pemberi kerja menunggak"),
+    "workers_at_stake": gettext_lazy("Pekerja terdampak tunggakan"),
+}
+# Titles of the exports by the first part of their file name ("ucj-2025-06-30", "bsu-BSU-2025").
+EXPORT_TITLES = {
+    "ucj": gettext_lazy("Cakupan Universal Jamsostek (UCJ)"),
+    "bsu": gettext_lazy("Penyaluran Bantuan Subsidi Upah (BSU)"),
+    "gap": gettext_lazy("Rincian kesenjangan cakupan"),
+}
+# Query parameters named in the title block (the others only shape the page: sorting, paging).
+EXPORT_FILTERS = {
+    "province": gettext_lazy("provinsi"),
+    "office": gettext_lazy("kantor"),
+    "city": gettext_lazy("kabupaten/kota"),
+    "programme": gettext_lazy("program"),
+    "group": gettext_lazy("dikelompokkan per"),
+    "stuck_days": gettext_lazy("macet lebih dari (hari)"),
+}
+NOT_FILTERS = {"_export", "as_of", "sort", "page", "per_page"}
+_NUMBER_FORMATS = {int: "#,##0", Decimal: "#,##0.00", float: "#,##0.00"}
+
+
+def _column_title(name, labels):
+    return str(labels.get(name, name))
+
+
+def xlsx_response(filename, header, rows, *, title=None, notes=(), labels=None):
+    """An XLSX download (openpyxl, write-only): an optional title and note lines, then the header with the
+    Indonesian title of each machine name (EXPORT_LABELS, or `labels`), then the rows. Numbers stay number
+    cells (thousands grouping shown as the reader's Excel does it); every text cell is made safe."""
     from django.http import HttpResponse
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
+    labels = EXPORT_LABELS if labels is None else labels
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append([safe_cell(name) for name in header])
+    sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", "-", filename.rsplit(".", 1)[0])[:31] or "Sheet")
+    titles = [_column_title(name, labels) for name in header]
+    for index, text in enumerate(titles, start=1):
+        sheet.column_dimensions[_column_letters(index)].width = min(max(len(text) + 2, 10), 40)
+    lines = [*([title] if title else []), *notes]
+    # Set before the first row: a write-only sheet writes its view (the frozen header) ahead of the rows.
+    sheet.freeze_panes = f"A{len(lines) + 2}"
+    for number, line in enumerate(lines):
+        cell = WriteOnlyCell(sheet, value=safe_cell(str(line)))
+        if number == 0 and title:
+            cell.font = Font(bold=True, size=13)
+        sheet.append([cell])
+    bold = Font(bold=True)
+    header_cells = []
+    for text in titles:
+        cell = WriteOnlyCell(sheet, value=safe_cell(text))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
     for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
+        sheet.append([_xlsx_cell(sheet, value, WriteOnlyCell) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -519,8 +606,56 @@ def xlsx_response(filename, header, rows):
     return response
 
 
-def export_response(request, filename, header, rows):
-    """The `?_export=csv` (streamed) or `?_export=xlsx` download of `rows`, or None for the HTML page."""
+def _xlsx_cell(sheet, value, cell_class):
+    number_format = _NUMBER_FORMATS.get(value.__class__)
+    if number_format is None:
+        return safe_cell(value)
+    cell = cell_class(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def _iso_date(text):
+    try:
+        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or "") else None
+    except ValueError:
+        return None
+
+
+def export_scope(user):
+    """The region a user's exports cover, in words: their office or regency/city, or the whole country."""
+    access = getattr(user, "access", None)  # the user's Access row; a missing one raises an AttributeError
+    place = access and (access.office or access.city)
+    return str(place) if place else _("seluruh Indonesia")
+
+
+def export_notes(request, *, as_of=None, scope=None):
+    """The line under an export's title: its date, the user's scope and the filters of the page."""
+    if as_of is None:
+        as_of = _iso_date(request.GET.get("as_of")) or timezone.localdate()
+    scope = export_scope(request.user) if scope is None else scope
+    parts = [
+        _("Data per %(date)s") % {"date": date_format(as_of, "j F Y")},
+        _("cakupan: %(scope)s") % {"scope": scope},
+    ]
+    filters = [
+        f"{EXPORT_FILTERS.get(key, key[:40])} {value[:60]}"
+        for key, value in request.GET.items()
+        if key not in NOT_FILTERS and value
+    ]
+    if filters:
+        parts.append(_("filter: %(filters)s") % {"filters": ", ".join(filters)})
+    return "; ".join(parts)
+
+
+def export_response(request, filename, header, rows, *, title=None, as_of=None, scope=None, labels=None):
+    """The `?_export=csv` (streamed) or `?_export=xlsx` download of `rows`, or None for the HTML page.
+
+    The CSV is for machines: the header exactly as given, plain values. The XLSX is for people: a title
+    (`title`, else the one of the file name's first part), a line with the date (`as_of`, else a date
+    ending the file name, else the page's `as_of` parameter, else today), the scope (`scope`, else the
+    user's) and the filters, then the columns under their Indonesian titles (`labels`, else EXPORT_LABELS).
+    """
     from django.http import StreamingHttpResponse
 
     export = request.GET.get("_export")
@@ -529,5 +664,14 @@ def export_response(request, filename, header, rows):
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if export == "xlsx":
-        return xlsx_response(f"{filename}.xlsx", header, list(rows))
+        prefix, _dash, detail = filename.partition("-")
+        dated = _iso_date(detail)  # "ucj-2025-06-30": the date the figures are of
+        if as_of is None:
+            as_of = dated
+        if title is None:
+            title = EXPORT_TITLES.get(prefix, filename)
+            if detail and not dated:  # a programme code
+                title = f"{title} {detail}"
+        notes = [export_notes(request, as_of=as_of, scope=scope)]
+        return xlsx_response(f"{filename}.xlsx", header, list(rows), title=title, notes=notes, labels=labels)
     return None

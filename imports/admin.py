@@ -2,14 +2,15 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from imports.exports import rejected_rows_lines
+from config.formatting import format_number
+from imports.exports import preview_examples, rejected_rows_lines
 from imports.forms import UploadForm
 from imports.kinds import registry
 from imports.models import ImportJob
@@ -18,6 +19,7 @@ from imports.revert import revertible
 from imports.selectors import first_issues, import_jobs_for
 from imports.services import earlier_applications, job_create, job_is_stuck, job_resume
 from imports.tasks import apply_import, check_import, revert_import
+from imports.template_files import template_csv_lines, template_xlsx_bytes
 from participants.models import PersonalDataAccess
 from regions.models import Access
 from regions.selectors import role_of
@@ -42,11 +44,11 @@ class ImportJobAdmin(admin.ModelAdmin):
         "kind_label",
         "filename",
         "status",
-        "rows",
-        "created",
-        "updated",
-        "unchanged",
-        "rejected",
+        "rows_display",
+        "created_display",
+        "updated_display",
+        "unchanged_display",
+        "rejected_display",
         "created_by",
         "created_at",
     ]
@@ -78,10 +80,31 @@ class ImportJobAdmin(admin.ModelAdmin):
         kind = registry.get(job.kind)
         return kind.label if kind else job.kind
 
+    @admin.display(description=gettext_lazy("baris"), ordering="rows")
+    def rows_display(self, job):
+        return format_number(job.rows)
+
+    @admin.display(description=gettext_lazy("dibuat"), ordering="created")
+    def created_display(self, job):
+        return format_number(job.created)
+
+    @admin.display(description=gettext_lazy("diubah"), ordering="updated")
+    def updated_display(self, job):
+        return format_number(job.updated)
+
+    @admin.display(description=gettext_lazy("tetap"), ordering="unchanged")
+    def unchanged_display(self, job):
+        return format_number(job.unchanged)
+
+    @admin.display(description=gettext_lazy("ditolak"), ordering="rejected")
+    def rejected_display(self, job):
+        return format_number(job.rejected)
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
             path("upload/", wrap(self.upload_view), name="imports_importjob_upload"),
+            path("template/<str:kind_name>.<str:extension>", wrap(self.template_view), name="imports_importjob_template"),
             path("<int:job_id>/progress/", wrap(self.progress_view), name="imports_importjob_progress"),
             path("<int:job_id>/confirm/", wrap(self.confirm_view), name="imports_importjob_confirm"),
             path("<int:job_id>/resume/", wrap(self.resume_view), name="imports_importjob_resume"),
@@ -129,6 +152,22 @@ class ImportJobAdmin(admin.ModelAdmin):
         context = self._context(request, title=_("Impor berkas"), form=form, kinds=kinds)
         return TemplateResponse(request, "admin/imports/upload.html", context)
 
+    def template_view(self, request, kind_name, extension):
+        """A kind's template file: its header (English names) and one example row, CSV or XLSX."""
+        kind = registry.get(kind_name)
+        if kind is None or extension not in ("csv", "xlsx"):
+            raise Http404
+        if not request.user.has_perm(kind.permission):
+            raise PermissionDenied
+        if extension == "csv":
+            response = HttpResponse("".join(template_csv_lines(kind)), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                template_xlsx_bytes(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        response["Content-Disposition"] = f'attachment; filename="templat-{kind.name}.{extension}"'
+        return response
+
     def job_view(self, request, job_id):
         job = self._job(request, job_id)
         context = self._context(
@@ -143,8 +182,18 @@ class ImportJobAdmin(admin.ModelAdmin):
             can_resume=self._may_resume(request, job) and job_is_stuck(job),
             can_revert=self._may_revert(request) and revertible(job) is None,
             stored_rejected=min(job.rejected, max_stored_rejected()),
+            examples=preview_examples(job, registry[job.kind], mask=self._history_mask(request, registry[job.kind])),
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def _history_mask(self, request, kind):
+        """How the record's own admin shows a stored value to this user (an account number masked), for the
+        before -> after of the preview; values pass unchanged for kinds whose admin masks nothing."""
+        record_admin = self.admin_site._registry.get(kind.model)
+        history_value = getattr(record_admin, "history_value", None)
+        if history_value is None:
+            return lambda field_name, value: value
+        return lambda field_name, value: history_value(request, field_name, value)
 
     def progress_view(self, request, job_id):
         job = self._job(request, job_id)

@@ -59,6 +59,11 @@ class Column:
     def accepted_headers(self):
         return {normalize_header(n) for n in (self.name, self.label, *self.aliases)}
 
+    @property
+    def choices(self):
+        """The values a `choice` column accepts, as the upload page lists them (empty for free columns)."""
+        return getattr(self.parse, "choices", ())
+
 
 def choice(options, *, upper=True):
     """A parser accepting one of `options` (a dict of accepted spelling -> stored value)."""
@@ -76,6 +81,7 @@ def choice(options, *, upper=True):
             )
         return accepted[key]
 
+    parse.choices = tuple(options)  # listed on the upload page, in the kind's own order
     return parse
 
 

@@ -46,6 +46,9 @@ class ImportJob(models.Model):
     warnings = models.PositiveIntegerField(_("peringatan"), default=0)
     applied_rows = models.PositiveIntegerField(default=0)
     header = models.JSONField(default=list, blank=True)
+    # The preview's sample: the first rows of each class found by the check, {"created": [...], "updated":
+    # [...], "rejected": [...]} (see imports.pipeline.Pass); a few rows, so the page needs no second read.
+    examples = models.JSONField(_("contoh baris"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     # Set by every committed chunk of a pass: a running job whose heartbeat is old lost its worker.
     heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
     reverted_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)

@@ -24,6 +24,7 @@ from regions.models import City
 
 CHUNK_ROWS = 10_000
 MAX_STORED_WARNINGS = 1000
+MAX_EXAMPLES = 5  # rows of each class (created, updated, rejected) the check keeps for the preview
 
 
 def max_stored_rejected():
@@ -168,6 +169,9 @@ class Pass:
             self.stored_rejected = min(self.counts["rejected"], self.max_rejected)
         else:
             self.counts = dict.fromkeys(("rows", "created", "updated", "unchanged", "rejected", "warnings"), 0)
+        # The check keeps the first rows of each class for the preview; the apply leaves them as they are.
+        self.examples = None if apply else {"created": [], "updated": [], "rejected": []}
+        self.examples_changed = not apply  # the first chunk also clears those of an earlier check
 
     def numbered_rows(self):
         """(spreadsheet row number, cells) for non-blank rows; the header is row 1."""
@@ -237,6 +241,7 @@ class Pass:
         created, updated, changes = [], [], []
         absent = self.parse.absent_positions
         traced, scope = kind.trace_field is not None, self.scope_position
+        examples = self.examples
         for number, cells, result in built:
             counts["rows"] += 1
             record, old = result.record, current.get(result.key)
@@ -248,11 +253,15 @@ class Pass:
                     kind.owner_in_scope(old[scope], self.context, result.errors, kind.key_columns[0])
             if result.errors:
                 self._reject(number, cells, result.errors, issues)
+                if examples is not None and len(examples["rejected"]) < MAX_EXAMPLES:
+                    self._example("rejected", {"row": number, "cells": _jsonable(cells), "errors": result.errors})
                 continue
             if old is None:
                 self._warn(number, warnings, issues)
                 counts["created"] += 1
                 created.append(record)
+                if examples is not None and len(examples["created"]) < MAX_EXAMPLES:
+                    self._example("created", {"row": number, "cells": _jsonable(cells)})
                 continue
             if absent:  # columns missing from the file keep their stored values
                 record = tuple(old[i] if i in absent else value for i, value in enumerate(record))
@@ -263,6 +272,10 @@ class Pass:
             if not kind.unchanged(old, record):
                 counts["updated"] += 1
                 updated.append(record)
+                if examples is not None and len(examples["updated"]) < MAX_EXAMPLES:
+                    names = kind.fields or kind.column_names
+                    changed = {n: [was, new] for n, was, new in zip(names, old, record, strict=False) if was != new}
+                    self._example("updated", {"row": number, "cells": _jsonable(cells), "changes": _json_ready(changed)})
                 if self.apply and kind.records_changes:
                     changes.append(self._change(result.key, old, old_trace, record))
             else:
@@ -281,7 +294,13 @@ class Pass:
         fields = {**counts, "progress": self.source.progress(), "heartbeat_at": timezone.now()}
         if self.apply:
             fields["applied_rows"] = chunk[-1][0]
+        if self.examples_changed:
+            fields["examples"], self.examples_changed = self.examples, False
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _example(self, kind_of_row, example):
+        self.examples[kind_of_row].append(example)
+        self.examples_changed = True
 
     def _reject(self, number, cells, errors, issues):
         self.counts["rejected"] += 1

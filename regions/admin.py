@@ -1,5 +1,8 @@
 """Admin back office for regions and offices, and the scoping base class every scoped admin uses."""
 
+import zlib
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -7,17 +10,19 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from config.formatting import format_rupiah
+from config.formatting import format_number, format_percent, format_rupiah
 from imports.admin import ImportButtonMixin
 from imports.kinds import registry
 from imports.pipeline import key_text
 from imports.selectors import import_history, record_import_changes
-from regions.models import Access, City, MinimumWage, Office, Province, WorkforceEstimate
+from regions.models import Access, City, MinimumWage, Office, Province, UcjBand, WorkforceEstimate
 from regions.selectors import cities_for, offices_for
 
 
@@ -99,6 +104,7 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
     what imports changed (RowChange), both through `history_value`, which masks what the user may not see.
     Reverting a version is switched off (SIMPLE_HISTORY_REVERT_DISABLED): a change goes through the form."""
 
+    object_history_template = "admin/scoped_history.html"
     object_history_list_template = "admin/scoped_history_list.html"
 
     def history_value(self, request, field_name, value):
@@ -223,7 +229,7 @@ class OfficeAdmin(ImportButtonMixin, ScopedAdmin):
 
     @admin.display(description=_("jumlah kab/kota"), ordering="city_total")
     def city_count(self, office):
-        return office.city_total
+        return format_number(office.city_total)
 
 
 @admin.register(MinimumWage)
@@ -248,11 +254,47 @@ class WorkforceEstimateAdmin(ImportButtonMixin, ScopedAdmin):
     def scope_selector(user):
         return WorkforceEstimate.objects.filter(city__in=cities_for(user).values("code"))
 
-    list_display = ["city", "year", "potential_pu", "potential_bpu", "target_percent", "source"]
+    list_display = ["city", "year", "potential_pu_display", "potential_bpu_display", "target_display", "source"]
     list_filter = ["year", ProvinceFilter]
     list_select_related = ["city"]
     search_fields = ["city__name", "=city__code"]
     autocomplete_fields = ["city"]
+
+    @admin.display(description=_("potensi PU"), ordering="potential_pu")
+    def potential_pu_display(self, estimate):
+        return format_number(estimate.potential_pu)
+
+    @admin.display(description=_("potensi BPU"), ordering="potential_bpu")
+    def potential_bpu_display(self, estimate):
+        return format_number(estimate.potential_bpu)
+
+    @admin.display(description=_("target"), ordering="target_percent")
+    def target_display(self, estimate):
+        return format_percent(estimate.target_percent)
+
+
+@admin.register(UcjBand)
+class UcjBandAdmin(admin.ModelAdmin):
+    """The colour bands of the UCJ legend and map (data, as the dashboards read them). Each swatch is the
+    band's own class from the dashboards' band stylesheet: no inline style under the CSP."""
+
+    list_display = ["min_percent_display", "label", "colour_swatch"]
+    list_display_links = ["min_percent_display", "label"]
+    ordering = ["min_percent"]
+
+    @property
+    def media(self):
+        # The stylesheet is cached by browsers for a while: its address changes with the colours.
+        version = zlib.crc32(repr(list(UcjBand.objects.values_list("pk", "colour"))).encode())
+        return super().media + forms.Media(css={"all": [f"{reverse('ucj-bands-css')}?v={version}"]})
+
+    @admin.display(description=_("mulai dari"), ordering="min_percent")
+    def min_percent_display(self, band):
+        return format_percent(band.min_percent)
+
+    @admin.display(description=_("warna"))
+    def colour_swatch(self, band):
+        return format_html('<span class="band-dot band-{}"></span> <code>{}</code>', band.pk, band.colour)
 
 
 class AccessInline(admin.StackedInline):

@@ -8,16 +8,19 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
 from participants.selectors import workers_for
 from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 from regions.models import Access
 from regions.selectors import role_of
 from subsidies.forms import TransitionForm
-from subsidies.models import BankAccount, Programme, Recipient, StatusChange, mask_account
+from subsidies.models import BankAccount, Programme, Recipient, RecipientStatus, StatusChange, mask_account
 from subsidies.selectors import bank_accounts_for, recipients_for
 from subsidies.services import recipient_transition
 from subsidies.tasks import refresh_bsu_figures, screen_programme
@@ -25,9 +28,17 @@ from subsidies.tasks import refresh_bsu_figures, screen_programme
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "regulation", "amount_per_month", "months", "wage_cap", "membership_cutoff"]
+    list_display = ["code", "name", "regulation", "amount_display", "months", "wage_cap_display", "membership_cutoff"]
     search_fields = ["code", "name"]
     actions = ["screen"]
+
+    @admin.display(description=_("bantuan per bulan"), ordering="amount_per_month")
+    def amount_display(self, programme):
+        return format_rupiah(programme.amount_per_month)
+
+    @admin.display(description=_("batas upah"), ordering="wage_cap")
+    def wage_cap_display(self, programme):
+        return format_rupiah(programme.wage_cap)
 
     @admin.action(description=_("Saring semua pekerja (di latar belakang)"), permissions=["change"])
     def screen(self, request, queryset):
@@ -41,14 +52,64 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 class StatusChangeInline(admin.TabularInline):
+    """The recipient's status history, oldest first, in words (the audit rows keep the codes)."""
+
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "import_job", "reason", "reference", "amount"]
+    fields = [
+        "at_display",
+        "from_label",
+        "to_label",
+        "actor_display",
+        "job_display",
+        "reason_display",
+        "reference_display",
+        "amount_display",
+    ]
     readonly_fields = fields
+    ordering = ["at", "pk"]
+    template = "admin/subsidies/recipient/status_history.html"
+    verbose_name = _("perubahan status")
+    verbose_name_plural = _("riwayat status")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "import_job")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("waktu"))
+    def at_display(self, change):
+        return date_format(timezone.localtime(change.at), "DATETIME_FORMAT")
+
+    @admin.display(description=_("dari status"))
+    def from_label(self, change):
+        return RecipientStatus(change.from_status).label if change.from_status else "-"
+
+    @admin.display(description=_("menjadi"))
+    def to_label(self, change):
+        return RecipientStatus(change.to_status).label
+
+    @admin.display(description=_("oleh"))
+    def actor_display(self, change):
+        return change.actor or "-"
+
+    @admin.display(description=_("impor"))
+    def job_display(self, change):
+        return f"#{change.import_job.pk} {change.import_job.filename}" if change.import_job else "-"
+
+    @admin.display(description=_("alasan"))
+    def reason_display(self, change):
+        return change.reason or "-"
+
+    @admin.display(description=_("referensi"))
+    def reference_display(self, change):
+        return change.reference or "-"
+
+    @admin.display(description=_("jumlah"))
+    def amount_display(self, change):
+        return format_rupiah(change.amount) or "-"
 
 
 @admin.register(Recipient)

@@ -13,7 +13,8 @@ class TransitionForm(forms.Form):
     """Offers only the next steps of the pipeline. `expected` carries the status the officer saw, so a
     change someone else made meanwhile is reported as a conflict instead of being overwritten."""
 
-    to_status = forms.ChoiceField(label=_("Status baru"))
+    # No step is pre-selected: the officer picks one, or the form says so (an unnoticed default moved people).
+    to_status = forms.ChoiceField(label=_("Status baru"), error_messages={"required": _("Pilih status baru.")})
     batch = forms.IntegerField(label=_("Batch"), required=False, min_value=1)
     channel = forms.ChoiceField(label=_("Kanal"), choices=CHANNELS, required=False)
     reason = forms.CharField(label=_("Alasan"), required=False, max_length=300)
@@ -22,5 +23,11 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, current, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s.value, s.label) for s in RecipientStatus if s in ALLOWED.get(current, ())]
+        self.steps = [(s.value, s.label) for s in RecipientStatus if s in ALLOWED.get(current, ())]
+        self.fields["to_status"].choices = [("", _("— pilih —")), *self.steps]
         self.fields["expected"].initial = current
+
+    @property
+    def has_steps(self):
+        """False for a final status (or one before the pipeline): the page says so instead of a form."""
+        return bool(self.steps)
