@@ -74,7 +74,7 @@ def fresh_database(name):
             conn.execute("DROP DATABASE IF EXISTS jangkau_bench WITH (FORCE)")
             conn.execute("CREATE DATABASE jangkau_bench")
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo", "--no-accounts")
+    manage(env, "load_demo", "--no-accounts", "--small")  # regions, offices and employers; the bench brings the workers
     return env
 
 

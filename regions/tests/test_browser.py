@@ -38,9 +38,10 @@ def test_official_is_refused_by_the_admin_and_lands_on_the_city(page, users):
 def test_dashboards_official_city_and_staff_ucj_csv(page, users, bsu, tmp_path):
     from django.core.management import call_command
 
-    call_command("load_demo", "--no-accounts")
+    call_command("load_demo", "--no-accounts", "--small")
     log_in(page, "official")
     assert page.url.endswith("/cities/61.72/")
+    page.goto("/cities/61.72/?as_of=2025-06-12")  # the audiensi day: the city has grown since
     assert page.locator("#ucj-headline").inner_text() == "22,78 %"
     assert page.locator("#not-covered").inner_text() == "56.552"
     assert "Pemberi kerja dengan peserta aktif" not in page.content()
@@ -52,6 +53,7 @@ def test_dashboards_official_city_and_staff_ucj_csv(page, users, bsu, tmp_path):
     log_in(page, "regional")
     assert page.url.endswith("/ucj/")
     page.select_option("#id_province", "61")
+    page.fill("#id_as_of", "2025-06-12")
     page.get_by_role("button", name="Tampilkan").click()
     page.wait_for_load_state()
     assert "Kota Singkawang" in page.content()
