@@ -1,5 +1,7 @@
 """Filters of the coverage table (django-filter over the regencies/cities in the user's scope)."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +12,23 @@ from django.utils.translation import gettext_lazy as _
 from config.parsing import EARLIEST_MEMBERSHIP, one_year_ahead, shown
 from regions.models import City, Office, Province
 from regions.selectors import cities_for, offices_for, role_of
+
+GROUP_OPTIONS = (
+    ("province", _("per provinsi")),
+    ("kanwil", _("per kantor wilayah")),
+    ("office", _("per kantor cabang")),
+)
+
+
+class CachedChoices(forms.models.ModelChoiceIterator):
+    """Choices of a ModelChoiceField read through its queryset's result cache (Django's own iterator queries
+    again at every use)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -30,6 +49,29 @@ class RegionFilter(django_filters.FilterSet):
         provinces = cities_for(user).values("province")
         self.filters["province"].queryset = Province.objects.filter(code__in=provinces)
         self.filters["office"].queryset = offices_for(user)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in ("province", "office"):  # their rows are read once, for the options and for group_options
+                field = form.fields[name]
+                field.iterator = CachedChoices
+                field.widget.choices = field.choices
+        return self._form
+
+    @cached_property
+    def group_options(self):
+        """The groupings worth offering, [(value, label)]: only those of which the user's scope holds more than
+        one group (a branch sees no "per kantor cabang", a kanwil's staff no "per kantor wilayah"). Counted from
+        the province and office choices of the form (no query of its own)."""
+        offices = list(self.form.fields["office"].queryset)
+        counts = {
+            "province": len(list(self.form.fields["province"].queryset)),
+            "kanwil": sum(office.kind == Office.Kind.KANWIL for office in offices),
+            "office": sum(office.kind == Office.Kind.CABANG for office in offices),
+        }
+        return [(value, label) for value, label in GROUP_OPTIONS if counts[value] > 1]
 
     def filter_office(self, queryset, name, office):
         if office.kind == Office.Kind.KANWIL:
@@ -82,12 +124,19 @@ class AsOfFilter(django_filters.DateFilter):
 
 class CityFilter(RegionFilter):
     as_of = AsOfFilter(
-        label=_("Per tanggal"), method="keep", widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d"]
+        label=_("Per tanggal"),
+        method="keep",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
     )
 
     def __init__(self, data=None, *args, user, **kwargs):
+        if data is not None and not data.get("as_of"):  # the date field shows the date the figures are for
+            data = data.copy()
+            data["as_of"] = timezone.localdate().isoformat()
         super().__init__(data, *args, user=user, **kwargs)
         self.form.fields["as_of"].widget.attrs.update(min=EARLIEST_MEMBERSHIP.isoformat(), max=one_year_ahead().isoformat())
+        self.form.fields["as_of"].initial = timezone.localdate()  # the picker opens on the date the figures are for
 
     @property
     def as_of_date(self):

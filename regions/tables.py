@@ -118,6 +118,9 @@ def figure_column(label, name, **kwargs):
     )
 
 
+GROUP_COLUMN_LABELS = {"province": _("Provinsi"), "kanwil": _("Kanwil"), "office": _("Kantor cabang")}
+
+
 def name_column(total_label):
     return tables.Column(verbose_name=_("Kabupaten/kota"), order_by=("name_sort",), footer=total_label)
 
@@ -129,9 +132,11 @@ class FiguresTable(tables.Table):
 
     cells = {}
 
-    def __init__(self, rows, *, totals, **kwargs):
+    def __init__(self, rows, *, totals, grouping="", **kwargs):
         super().__init__([DisplayRow(row, self.cells) for row in rows], **kwargs)
         self.totals = DisplayRow(totals, self.cells)
+        if grouping in GROUP_COLUMN_LABELS:  # rows are roll-ups: the first column is named after them
+            self.columns["name"].column.verbose_name = GROUP_COLUMN_LABELS[grouping]
 
     class Meta:
         orderable = True

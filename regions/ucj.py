@@ -10,8 +10,10 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Exists, OuterRef, Q
+
 from participants.figures import active_counts
-from regions.models import UcjBand, WorkforceEstimate
+from regions.models import City, Office, UcjBand, WorkforceEstimate
 
 
 def percent(part, whole):
@@ -170,6 +172,37 @@ def rollup(rows, *, code, name):
     total.potential_bpu = sum(row.potential_bpu for row in known) if known else None
     total.active_12m_ago = sum(row.active_12m_ago or 0 for row in known)
     return total
+
+
+def city_surroundings(city, *, visible, as_of):
+    """The figures around one regency/city, in one query plus `coverage_rows`' own:
+
+    - the rows (Coverage) of its province's cities among `visible` (a City queryset: the user's scope), itself
+      included, for the map;
+    - [("province" | "kanwil", Coverage)]: its province and the kanwil(s) whose branch offices serve it, each
+      rolled up from the counts of every regency/city in it, seen by the user or not: aggregates only, the
+      member cities' own figures are not returned.
+    """
+    serving = Office.objects.filter(kind=Office.Kind.KANWIL, branches__cities=city)
+    members = City.objects.filter(Q(province_id=city.province_id) | Q(offices__parent__in=serving)).annotate(
+        seen=Exists(visible.filter(code=OuterRef("code")))
+    )
+    cities, seen, kanwils, in_kanwil = {}, set(), {}, {}
+    fields = ("code", "name", "province_id", "offices__parent_id", "offices__parent__name", "seen")
+    for code, name, province_code, kanwil, kanwil_name, is_seen in members.values_list(*fields):
+        cities[code] = (code, name, province_code)
+        if is_seen and province_code == city.province_id:
+            seen.add(code)
+        if kanwil is not None:
+            in_kanwil.setdefault(kanwil, set()).add(code)
+            if code == city.code:
+                kanwils[kanwil] = kanwil_name
+    rows = coverage_rows(sorted(cities.values()), as_of=as_of)
+    province_rows = [row for row in rows if row.province_code == city.province_id]
+    totals = [("province", rollup(province_rows, code=city.province_id, name=city.province.name))]
+    for kanwil, name in sorted(kanwils.items(), key=lambda item: item[1]):
+        totals.append(("kanwil", rollup([row for row in rows if row.code in in_kanwil[kanwil]], code="", name=name)))
+    return [row for row in province_rows if row.code in seen], totals
 
 
 def trend(city, *, as_of, months=24):

@@ -4,18 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
 from config.spreadsheets import export_response
 from participants.selectors import largest_employers
-from regions import maps
+from regions import charts, maps
 from regions.filters import CityFilter, scoped_filter
-from regions.models import Access, City, UcjBand
+from regions.models import Access, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
-from regions.ucj import coverage_rows, pace, rollup, trend
+from regions.ucj import city_surroundings, coverage_rows, pace, rollup, trend
 
 
 @login_required
@@ -42,7 +43,7 @@ def ucj_table(request):
     if not refused and (export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows))):
         return export
     total = rollup(rows, code="", name=_("Total"))
-    table = CoverageTable(rows, totals=total, order_by=request.GET.get("sort"))
+    table = CoverageTable(rows, totals=total, order_by=request.GET.get("sort"), grouping=grouping)
     # 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and
     # exports always cover every filtered city.
     RequestConfig(request, paginate={"per_page": UCJ_ROWS_PER_PAGE}).configure(table)
@@ -51,12 +52,28 @@ def ucj_table(request):
         "table": table,
         "total": total,
         "as_of": as_of,
-        "bands": UcjBand.objects.all(),
+        "bands": total.bands,
         "query": request.GET.urlencode(),
         "grouping": grouping if grouping in GROUPINGS else "",
+        "ranking": charts.bar_chart(ranking_items(city_rows), ranked=True),
         **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
     }
     return render(request, "regions/ucj.html", context, status=400 if refused else 200)
+
+
+def ranking_items(rows):
+    """Bars of the ranking chart: per-city rows (not roll-ups), each linked to its city page."""
+    return [
+        charts.BarItem(
+            label=row.name,
+            value=row.ucj_percent,
+            target=row.target_percent,
+            css_class=maps.band_class(row.band),
+            url=reverse("city", args=[row.code]),
+            title=maps.coverage_title(row),
+        )
+        for row in rows
+    ]
 
 
 MAP_COLOURS = ("band", "pace")
@@ -66,7 +83,7 @@ def map_context(request, rows, *, as_of, extent_codes, highlight=()):
     """The UCJ map of `rows` (per-city figures the user may see; other cities in the frame are grey) coloured by
     UCJ band or, with ?colour=pace, by pace towards this year's target; and the links switching between the two."""
     colour = request.GET.get("colour") if request.GET.get("colour") in MAP_COLOURS else "band"
-    legend = maps.pace_legend() if colour == "pace" else maps.band_legend(UcjBand.objects.all())
+    legend = maps.pace_legend() if colour == "pace" else maps.band_legend(rows[0].bands if rows else [])
     geometry = maps.choropleth(
         maps.coverage_cells(rows, colour=colour, as_of=as_of), extent_codes=extent_codes, highlight=highlight, legend=legend
     )
@@ -107,56 +124,60 @@ def city_detail(request, code):
     filters = CityFilter(request.GET or None, user=request.user)
     refused = refuse_input(request, filters)
     as_of = filters.as_of_date
-    # The city among the province's cities the user may see (the others are drawn grey on the map).
-    neighbours = cities_for(request.user).filter(province_id=city.province_id).order_by("code")
-    rows = coverage_rows(neighbours.values_list("code", "name", "province_id"), as_of=as_of)
+    # The city among the province's cities the user may see (the others are drawn grey on the map), and the
+    # province's and kanwil's totals (aggregates of every city in them, whoever looks).
+    rows, totals = city_surroundings(city, visible=cities_for(request.user), as_of=as_of)
     (row,) = [r for r in rows if r.code == city.code]
     reach_date, reach_state = pace(row, as_of=as_of)
+    comparison = comparison_rows(row, totals)
+    print_layout = request.GET.get("print") == "1"
     context = {
         "city": city,
         "row": row,
         "as_of": as_of,
+        "filter": filters,
         "reach_date": reach_date,
         "reach_state": reach_state,
-        "trend": trend_chart(trend(city, as_of=as_of), row.target_percent),
+        "trend": charts.trend_chart(trend(city, as_of=as_of), row.target_percent),
+        "comparison": comparison,
+        "comparison_chart": charts.bar_chart(
+            (
+                charts.BarItem(label=name, value=r.ucj_percent, target=r.target_percent, css_class=maps.band_class(r.band))
+                for _level, name, r in comparison
+            ),
+            width=420,  # narrow enough to stay legible on a phone without scrolling
+            label_width=130,
+        ),
         "bands": row.bands,
         "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
+        "print_layout": print_layout,
+        "print_url": f"?{query_with(request, print='1')}",
+        "screen_url": f"?{query_with(request, print=None)}",
         **map_context(
             request,
             rows,
             as_of=as_of,
-            extent_codes=City.objects.filter(province_id=city.province_id).values_list("code", flat=True),
+            extent_codes=[code for code in maps.shape_codes() if code.startswith(f"{city.province_id}.")],
             highlight=city.code,
         ),
     }
     return render(request, "regions/city.html", context, status=400 if refused else 200)
 
 
-def trend_chart(series, target):
-    """Geometry of the server-rendered SVG trend chart (UCJ % per month end, and the target line)."""
-    width, height, left, bottom = 640, 220, 40, 30
-    values = [float(p) for _d, _a, p in series if p is not None]
-    top = max([*values, float(target or 0), 1.0]) * 1.15
-    step = (width - left - 10) / max(len(series) - 1, 1)
+def comparison_rows(row, totals):
+    """[(level label, name, Coverage)]: the city, then its province's and kanwil's roll-ups (aggregates only)."""
+    levels = {"province": _("Provinsi"), "kanwil": _("Kantor wilayah")}
+    return [(_("Kabupaten/kota"), row.name, row), *((levels[level], total.name, total) for level, total in totals)]
 
-    def y(value):
-        return round(height - bottom - (value / top) * (height - bottom - 10), 1)
 
-    points = [(round(left + i * step, 1), y(float(p)), d, a, p) for i, (d, a, p) in enumerate(series) if p is not None]
-    ticks = [(y(v), v) for v in (0, round(top / 2), round(top))]
-    last = len(series) - 1
-    labels = [(round(left + i * step, 1), d) for i, (d, _a, _p) in enumerate(series) if (last - i) % 6 == 0 and i != last]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "baseline": height - bottom,
-        "polyline": " ".join(f"{x},{yy}" for x, yy, *_rest in points),
-        "points": points,
-        "ticks": ticks,
-        "labels": labels,
-        "target_y": y(float(target)) if target else None,
-    }
+def query_with(request, **changes):
+    """The page's query string with `changes` applied (None removes a parameter)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()
 
 
 @cache_control(max_age=300)
@@ -164,4 +185,4 @@ def bands_css(request):
     """The UCJ colour bands as CSS classes: data edited in the admin, no inline styles in pages."""
     bands = list(UcjBand.objects.all())
     rules = [f".band-{band.pk} {{ background: {band.colour}; }}" for band in bands]
-    return HttpResponse("\n".join([*rules, maps.band_fill_rules(bands)]), content_type="text/css")
+    return HttpResponse("\n".join([*rules, maps.band_fill_rules(bands), charts.band_fill_rules(bands)]), content_type="text/css")
