@@ -532,23 +532,14 @@ EXPORT_LABELS = {
     "determined": gettext_lazy("Ditetapkan"),
     "disbursed": gettext_lazy("Tersalurkan"),
     "returned": gettext_lazy("Dana dikembalikan"),
-    "returned_to_treasury": gettext_lazy("Dikembalikan ke kas negara"),
     "recipients": gettext_lazy("Penerima"),
     "amount_disbursed": gettext_lazy("Dana tersalurkan (Rp)"),
     "disbursed_percent": gettext_lazy("Tersalurkan (%)"),
-    "uncovered_pu": gettext_lazy("PU belum terlindungi"),
-    "uncovered_bpu": gettext_lazy("BPU belum terlindungi"),
-    "pds_workers": gettext_lazy("Pekerja perusahaan daftar sebagian (PDS)"),
-    "pwbd_workers": gettext_lazy("Pekerja perusahaan wajib belum daftar (PWBD)"),
-    "pu_unexplained": gettext_lazy("PU belum terjelaskan"),
-    "employers_in_arrears": gettext_lazy("Pemberi kerja menunggak"),
-    "workers_at_stake": gettext_lazy("Pekerja terdampak tunggakan"),
 }
 # Titles of the exports by the first part of their file name ("ucj-2025-06-30", "bsu-BSU-2025").
 EXPORT_TITLES = {
     "ucj": gettext_lazy("Cakupan Universal Jamsostek (UCJ)"),
     "bsu": gettext_lazy("Penyaluran Bantuan Subsidi Upah (BSU)"),
-    "gap": gettext_lazy("Rincian kesenjangan cakupan"),
 }
 # Query parameters named in the title block (the others only shape the page: sorting, paging).
 EXPORT_FILTERS = {

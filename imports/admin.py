@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.formatting import format_number
+from imports.admin_filters import import_job_records_url
 from imports.exports import preview_examples, rejected_rows_lines
 from imports.forms import UploadForm
 from imports.kinds import registry
@@ -183,8 +184,16 @@ class ImportJobAdmin(admin.ModelAdmin):
             can_revert=self._may_revert(request) and revertible(job) is None,
             stored_rejected=min(job.rejected, max_stored_rejected()),
             examples=preview_examples(job, registry[job.kind], mask=self._history_mask(request, registry[job.kind])),
+            records_url=self._records_url(job),
         )
         return TemplateResponse(request, "admin/imports/job.html", context)
+
+    def _records_url(self, job):
+        """The admin list of the records a finished job created or updated, when its kind has one (traced rows)."""
+        kind = registry[job.kind]
+        if job.status != ImportJob.Status.DONE or not (job.created or job.updated) or kind.trace_field is None:
+            return None
+        return import_job_records_url(job, kind.model)
 
     def _history_mask(self, request, kind):
         """How the record's own admin shows a stored value to this user (an account number masked), for the

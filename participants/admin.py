@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
+from imports.admin_filters import ImportJobFilter
 from participants.models import Employer, PersonalDataAccess, Worker
 from participants.selectors import active_on, employers_for, workers_for
 from participants.tasks import refresh_figures
@@ -40,7 +41,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
     scope_selector = employers_for
     list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
-    list_filter = [ProvinceFilter, OfficeFilter, CityListFilter, "sector"]
+    list_filter = [ProvinceFilter, OfficeFilter, CityListFilter, "sector", ImportJobFilter]
     list_select_related = ["city", "branch"]
     search_fields = ["=npp", "name"]
     autocomplete_fields = ["city", "branch"]
@@ -52,7 +53,7 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
     list_display = ["nik", "name", "segment_code", "city", "employer", "wage_display", "member_since", "member_until"]
-    list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityListFilter]
+    list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityListFilter, ImportJobFilter]
     list_select_related = ["city", "employer"]
     search_fields = ["=nik", "=kpj", "name", "=employer__npp"]
     search_help_text = _("NIK (lengkap, atau paling sedikit 6 digit awalnya), nomor KPJ, nama, atau NPP.")

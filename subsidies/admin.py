@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
+from imports.admin_filters import ImportJobFilter
 from participants.selectors import workers_for
 from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 from regions.models import Access
 from regions.selectors import role_of
+from subsidies.admin_filters import BankAccountCityFilter, StuckFilter
 from subsidies.forms import TransitionForm
 from subsidies.models import BankAccount, Programme, Recipient, RecipientStatus, StatusChange, mask_account
 from subsidies.selectors import bank_accounts_for, recipients_for
@@ -117,7 +119,7 @@ class RecipientAdmin(ScopedAdmin):
     scope_selector = recipients_for
 
     list_display = ["worker", "status", "city", "programme_code", "batch", "channel", "status_since"]
-    list_filter = ["programme", "status", "batch", ProvinceFilter, OfficeFilter, CityListFilter]
+    list_filter = ["programme", "status", "batch", StuckFilter, ProvinceFilter, OfficeFilter, CityListFilter]
     list_select_related = ["worker", "city", "programme"]
     search_fields = ["=worker__nik"]
     readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules"]
@@ -201,7 +203,7 @@ class BankAccountAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     scope_selector = bank_accounts_for
     choice_selectors = {"worker": workers_for}
     list_display = ["worker", "bank", "number_display", "account_name", "shared_display"]
-    list_filter = ["bank", SharedAccountFilter]
+    list_filter = ["bank", SharedAccountFilter, BankAccountCityFilter, ImportJobFilter]
     list_select_related = ["worker"]
     search_fields = ["=worker__nik"]
     autocomplete_fields = ["worker"]

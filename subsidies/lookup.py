@@ -1,12 +1,14 @@
 """The NIK lookup at the branch counter: a worker's BSU statuses with what the worker is told and what
-to do next. Reads start from the scoping selector; every lookup is recorded."""
+to do next, or what is wrong with the NIK typed. Reads start from the scoping selector; every lookup is
+recorded."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import PersonalDataAccess
 from participants.selectors import workers_for
+from participants.validators import check_nik
 from regions.models import Access
 from regions.selectors import role_of
 from subsidies.models import BankAccount, Recipient, RecipientStatus, mask_account
@@ -56,15 +58,53 @@ class ProgrammeStatus:
     timeline: list  # StatusChange rows, oldest first
 
 
+@dataclass
+class Lookup:
+    """What the counter sees after a search: the NIK searched (spaces removed), or what is wrong with it."""
+
+    typed: str
+    nik: str = ""
+    problem: str = ""
+    worker: object = None
+    statuses: list = field(default_factory=list)
+    account: BankAccount | None = None
+    account_text: str = ""
+
+    @property
+    def cleaned(self):
+        """The typed text differed from the NIK searched (spaces removed)."""
+        return bool(self.nik) and self.nik != self.typed
+
+
+def counter_lookup(user, typed):
+    """A counter search. A malformed NIK is explained with the import's own messages (length, a spreadsheet
+    number such as 6.17202E+15, dots or letters) and searched for nothing; every search is recorded."""
+    typed = (typed or "").strip()
+    check = check_nik(typed)
+    if check.error:
+        _record(user, typed, found=False)
+        return Lookup(typed=typed, problem=check.error)
+    worker, statuses, account = _lookup(user, check.nik)
+    return Lookup(
+        typed=typed, nik=check.nik, worker=worker, statuses=statuses, account=account, account_text=account_text(user, account)
+    )
+
+
 def worker_lookup(user, nik):
     """(worker or None, [ProgrammeStatus], bank account text). Out-of-scope NIKs are "not found"."""
-    nik = (nik or "").strip()
+    worker, statuses, account = _lookup(user, (nik or "").strip())
+    return worker, statuses, account_text(user, account)
+
+
+def _record(user, nik, *, found):
+    PersonalDataAccess.objects.create(user=user, action=PersonalDataAccess.Action.LOOKUP, subject=nik[:200], found=found)
+
+
+def _lookup(user, nik):
     worker = workers_for(user).select_related("city", "employer").filter(nik=nik).first()
-    PersonalDataAccess.objects.create(
-        user=user, action=PersonalDataAccess.Action.LOOKUP, subject=nik[:200], found=worker is not None
-    )
+    _record(user, nik, found=worker is not None)
     if worker is None:
-        return None, [], ""
+        return None, [], None
     recipients = (
         Recipient.objects.filter(worker=worker)
         .select_related("programme")
@@ -73,7 +113,7 @@ def worker_lookup(user, nik):
     )
     statuses = [_status(recipient) for recipient in recipients]
     account = BankAccount.objects.filter(worker=worker).first()
-    return worker, statuses, account_text(user, account)
+    return worker, statuses, account
 
 
 def _status(recipient):

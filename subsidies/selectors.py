@@ -1,9 +1,10 @@
 """Scoped reads of BSU records: everything starts from the workers the user may see."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 
 from participants.selectors import workers_for
-from subsidies.models import BankAccount, Recipient
+from subsidies.figures import stuck_before
+from subsidies.models import OPEN_STATUSES, BankAccount, BsuFigure, Recipient, RecipientStatus
 
 
 def recipients_for(user):
@@ -14,3 +15,37 @@ def bank_accounts_for(user):
     """Bank accounts of the user's workers, each with `shared`: the number is registered for another NIK too."""
     others = BankAccount.objects.filter(account_number=OuterRef("account_number")).exclude(pk=OuterRef("pk"))
     return BankAccount.objects.filter(worker__in=workers_for(user).values("pk")).annotate(shared=Exists(others))
+
+
+def attention_figures(programme, city_codes, *, stuck_days):
+    """BSU figures that call for action in the given regencies/cities (codes from `cities_for`), from the
+    pre-aggregated figures: ({(city, status): (recipients held longer than stuck_days, earliest day)},
+    {city: recipients whose account is invalid}). One query."""
+    stuck = Q(status__in=OPEN_STATUSES, since__lt=stuck_before(stuck_days))
+    invalid = Q(status=RecipientStatus.ACCOUNT_INVALID)
+    rows = (
+        BsuFigure.objects.filter(programme=programme, city_id__in=list(city_codes))
+        .filter(stuck | invalid)
+        .values_list("city_id", "status")
+        .annotate(stuck=Sum("recipients", filter=stuck, default=0), total=Sum("recipients"), oldest=Min("since", filter=stuck))
+        .order_by()
+    )
+    held, accounts = {}, {}
+    for city, status, stuck_number, total, oldest in rows:
+        if stuck_number:
+            held[(city, status)] = (stuck_number, oldest)
+        if status == RecipientStatus.ACCOUNT_INVALID:
+            accounts[city] = total
+    return held, accounts
+
+
+def shared_accounts_by_city(user, city_codes):
+    """{city: bank accounts of the user's workers there whose number is registered for another NIK too}."""
+    rows = (
+        bank_accounts_for(user)
+        .filter(shared=True, worker__city_id__in=list(city_codes))
+        .values_list("worker__city_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)

@@ -10,8 +10,10 @@ from django_tables2 import RequestConfig
 
 from config.spreadsheets import export_response
 from regions.filters import scoped_filter
+from regions.models import Office
 from regions.selectors import GROUPINGS, may_see_personal_data
 from regions.views import grouped
+from subsidies.admin_filters import SCREENED_IN, recipient_list_url
 from subsidies.figures import (
     BSU_CSV_HEADER,
     batches,
@@ -22,8 +24,9 @@ from subsidies.figures import (
     stuck_by_status,
 )
 from subsidies.filters import DisbursementFilter
-from subsidies.lookup import worker_lookup
-from subsidies.tables import DisbursementTable
+from subsidies.lookup import counter_lookup
+from subsidies.models import RecipientStatus
+from subsidies.tables import FUNNEL_SIZE, DisbursementTable
 
 ROWS_PER_PAGE = 50
 
@@ -46,21 +49,95 @@ def disbursement_table(request):
         return export
     codes = [code for code, *_rest in cities]
     total = rollup(rows, code="", name=_("Total"), amount_each=amount)
-    table = DisbursementTable(rows, totals=total, order_by=request.GET.get("sort"))
+    # Staff drill down from every count of people to the admin list of those recipients; officials see
+    # the same numbers without links.
+    people = None
+    if may_see_personal_data(request.user):
+        people = PeopleLinks(programme, stuck_days, grouping=grouping, page_region=page_region(filters))
+    table = DisbursementTable(
+        rows,
+        totals=total,
+        order_by=request.GET.get("sort"),
+        grouping=grouping if grouping in GROUPINGS else "",
+        stuck_days=stuck_days,
+        people_url=people and people.url,
+    )
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    stuck = [
+        (status, number, oldest, people and people.url(total, status=status, stuck=True))
+        for status, number, oldest in stuck_by_status(programme, codes, stuck_days=stuck_days)
+    ]
     context = {
         "filter": filters,
         "programme": programme,
         "table": table,
         "total": total,
-        "funnel": funnel_chart(total),
-        "stuck": stuck_by_status(programme, codes, stuck_days=stuck_days),
+        "funnel": funnel_chart(total, **FUNNEL_SIZE),
+        "stuck": stuck,
         "stuck_days": stuck_days,
-        "batches": batches(programme, codes),
+        "batches": [{**b, "links": people and people.batch_links(total, b)} for b in batches(programme, codes)],
+        "links": people and people.summary(total),
         "query": request.GET.urlencode(),
         "grouping": grouping if grouping in GROUPINGS else "",
     }
     return render(request, "subsidies/bsu.html", context)
+
+
+def page_region(filters):
+    """The region of the page's filter as admin list parameters ({} = the whole scope), or None where the
+    admin list cannot express it (a kanwil as office, or a regency/city kind)."""
+    office = filters.value("office", None)
+    if filters.value("kind", None) or (office is not None and office.kind != Office.Kind.CABANG):
+        return None
+    region = {}
+    if province := filters.value("province", None):
+        region["province"] = province.code
+    if office is not None:
+        region["office"] = office.code
+    return region
+
+
+class PeopleLinks:
+    """Links from the counts of the BSU table (a city, a roll-up or the total row) to the admin list of the
+    recipients they count."""
+
+    def __init__(self, programme, stuck_days, *, grouping, page_region):
+        self.programme, self.stuck_days = programme, stuck_days
+        self.grouping, self.page_region = grouping, page_region
+
+    def region(self, row):
+        if not row.code:  # the total of the page
+            return self.page_region
+        if self.grouping == "province":
+            return {"province": row.code}
+        if self.grouping == "office":
+            return {"office": row.code}
+        if self.grouping in GROUPINGS:
+            return None  # a kanwil: the admin list filters branch offices only
+        return {"city": row.code}
+
+    def url(self, row, *, status=None, statuses=None, stuck=False, batch=None):
+        region = self.region(row)
+        if region is None:
+            return None
+        stuck_days = self.stuck_days if stuck else None
+        return recipient_list_url(
+            programme=self.programme, status=status, statuses=statuses, stuck_days=stuck_days, batch=batch, **region
+        )
+
+    def summary(self, total):
+        return {
+            "recipients": self.url(total, statuses=SCREENED_IN),
+            "disbursed": self.url(total, status=RecipientStatus.DISBURSED),
+            "stuck": self.url(total, stuck=True),
+        }
+
+    def batch_links(self, total, batch):
+        return {
+            name: self.url(total, status=name.upper(), batch=batch["batch"])
+            for name in ("determined", "disbursed", "returned")
+            if batch[name]
+        }
 
 
 @login_required
@@ -69,8 +146,9 @@ def nik_lookup(request):
     is posted, never put in the URL, so it stays out of browser history and access logs."""
     if not may_see_personal_data(request.user):
         raise Http404
-    nik = request.POST.get("nik", "").strip() if request.method == "POST" else ""
-    context = {"nik": nik, "searched": bool(nik)}
-    if nik:
-        context["worker"], context["statuses"], context["account"] = worker_lookup(request.user, nik)
+    typed = request.POST.get("nik", "").strip() if request.method == "POST" else ""
+    context = {"nik": typed, "searched": bool(typed)}
+    if typed:
+        context["lookup"] = lookup = counter_lookup(request.user, typed)
+        context.update(worker=lookup.worker, statuses=lookup.statuses, account=lookup.account_text)
     return render(request, "subsidies/lookup.html", context)

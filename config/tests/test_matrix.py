@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from imports.models import ImportJob
 from participants.models import PersonalDataAccess, Worker
 from participants.tests.factories import WorkerFactory
-from regions.models import MinimumWage, Office, WorkforceEstimate
+from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
 from subsidies.models import BankAccount, Recipient
 from subsidies.services import bsu_screen
 
@@ -73,6 +73,7 @@ EXPECTED = {
     "cities/<str:code>/": ("302 200 200 200 200", "302 200 404 404 404"),
     "bsu/": ("302 200 200 200 200", "302 200 404 404 404"),
     "bsu/nik/": "302 200 200 200 404",  # staff only: officials never see names
+    "perhatian/": ("302 200 200 200 404", "302 200 404 404 404"),  # staff only: it lists people
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -103,6 +104,8 @@ EXPECTED = {
     **admin_model("regions/city", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=True),
     **admin_model("regions/office", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=True),
     **admin_model("regions/minimumwage", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
+    **admin_model("regions/ucjband", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    "admin/imports/importjob/template/<str:kind_name>.<str:extension>": ANY,  # staff with the kind's import permission
     **admin_model("regions/workforceestimate", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True),
     **admin_model(
         "participants/employer",
@@ -224,6 +227,7 @@ def world(users, bsu, settings):
         "axes/accesslog": log.pk,
         "axes/accessfailurelog": failure.pk,
         "regions/province": "61",
+        "regions/ucjband": UcjBand.objects.first().pk,
         "participants/personaldataaccess": access.pk,
         "subsidies/programme": bsu.pk,
     }
@@ -249,12 +253,14 @@ def concrete_url(route, side, role, world):
         "": "/",
         "ucj/": f"/ucj/?province={query}",
         "bsu/": f"/bsu/?province={query}&_export=csv",
+        "perhatian/": f"/perhatian/?province={query}",
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
         "admin/r/<path:content_type_id>/<path:object_id>/": (
             f"/admin/r/{ContentType.objects.get_for_model(Worker).pk}/{world['workers']['in'].pk}/"
         ),
         "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|subsidies)/$": "/admin/regions/",
         "admin/(?P<url>.*)$": "/admin/tidak-ada/",
+        "admin/imports/importjob/template/<str:kind_name>.<str:extension>": "/admin/imports/importjob/template/workers.csv",
     }
     if route in fixed:
         return fixed[route]

@@ -203,3 +203,14 @@ def test_an_admin_reverts_a_job_from_its_page(singkawang, users, write_file, log
     assert 'id="revert-report"' in page
     assert "Dikembalikan: 1 baris diubah" in page
     assert 'id="revert-import"' not in page  # once only
+
+
+def test_a_finished_import_links_to_the_records_it_wrote(singkawang, users, write_file, login):
+    header = "nik,name,segment,city_code,member_since,npp\n"
+    job, _ = import_as(users["branch"], "workers", f"{header}6172015508950007,Baru,BPU,61.72,2024-01-01,\n", write_file)
+    client = login(users["branch"])
+    page = client.get(f"/admin/imports/importjob/{job.pk}/").content.decode()
+    assert f'href="/admin/participants/worker/?import_job={job.pk}"' in page
+    listing = client.get(f"/admin/participants/worker/?import_job={job.pk}").content.decode()
+    assert "6172015508950007" in listing
+    assert SKW_NIK not in listing
