@@ -40,6 +40,7 @@ from participants.demo_data import (
     SUFFIXES,
     WORDS,
 )
+from participants.import_kinds import WorkerKind
 from participants.models import Employer, Segment, Worker
 from regions.models import City, MinimumWage, Office, WorkforceEstimate
 from regions.ucj import months_before
@@ -121,20 +122,7 @@ FEMALE_SHARE = {Segment.JAKON: 0.04, Segment.PMI: 0.55, Segment.BPU: 0.38}
 BPU_INCOMES = (1_500_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000, 4_000_000, 5_000_000)
 SMALL_MOST = 300  # workers of the largest employer of the long tail
 CHUNK = 20_000
-WORKER_FIELDS = (
-    "nik",
-    "kpj",
-    "name",
-    "birth_date",
-    "sex",
-    "segment",
-    "city_id",
-    "employer_id",
-    "wage",
-    "member_since",
-    "member_until",
-    "programs",
-)
+WORKER_FIELDS = WorkerKind.fields  # the record order of the workers import, written through the same bulk path
 
 
 class Cohort(NamedTuple):
