@@ -96,7 +96,7 @@ def _bounded(number, value):
 
 def integer(value):
     """A whole number, e.g. a count or a year; `73.236` is 73236."""
-    if value.__class__ is str and value.isascii() and value.isdigit():
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 16:  # below LARGEST
         return int(value)
     number = decimal(value)
     if number is None:
@@ -108,7 +108,7 @@ def integer(value):
 
 def rupiah(value):
     """Whole rupiah; cents are rounded half-up (`Rp 3.500.000,00` is 3500000)."""
-    if value.__class__ is str and value.isascii() and value.isdigit():
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) < 16:  # below LARGEST
         return int(value)
     number = decimal(value)
     if number is None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from config.formatting import format_number
 from imports.admin_filters import import_job_records_url
-from imports.exports import preview_examples, rejected_rows_lines
+from imports.exports import preview_examples, rejected_rows_lines, unmasked
 from imports.forms import UploadForm
 from imports.kinds import registry
 from imports.models import ImportJob
@@ -178,7 +178,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             kind=registry[job.kind],
             errors=first_issues(job, rejected=True),
             warnings=first_issues(job, rejected=False, limit=20),
-            earlier=list(earlier_applications(job)[:3]),
+            earlier=list(earlier_applications(job, import_jobs_for(request.user))[:3]),  # never another user's
             can_confirm=job.status == ImportJob.Status.VALIDATED and job.created_by_id == request.user.pk,
             can_resume=self._may_resume(request, job) and job_is_stuck(job),
             can_revert=self._may_revert(request) and revertible(job) is None,
@@ -201,7 +201,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         record_admin = self.admin_site._registry.get(kind.model)
         history_value = getattr(record_admin, "history_value", None)
         if history_value is None:
-            return lambda field_name, value: value
+            return unmasked
         return lambda field_name, value: history_value(request, field_name, value)
 
     def progress_view(self, request, job_id):
@@ -271,6 +271,8 @@ class ImportJobAdmin(admin.ModelAdmin):
         PersonalDataAccess.objects.create(
             user=request.user, action=PersonalDataAccess.Action.EXPORT, subject=f"impor #{job.pk}: baris ditolak"
         )
-        response = StreamingHttpResponse(rejected_rows_lines(job), content_type="text/csv; charset=utf-8")
+        kind = registry[job.kind]
+        lines = rejected_rows_lines(job, kind, self._history_mask(request, kind))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
         return response

@@ -26,7 +26,7 @@ class ImportJobFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return None
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise IncorrectLookupParameters(f"import_job={value!r}")
         return int(value)
 

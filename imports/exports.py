@@ -6,13 +6,36 @@ from imports.kinds import normalize_header
 from imports.models import RowIssue
 
 
-def rejected_rows_lines(job):
+def unmasked(field_name, value):
+    return value
+
+
+def masked_cells(kind, header, mask):
+    """A function showing a file row's cells as this user may see them: each cell through
+    `mask(field name, value)` by the column its header names (an account number masked)."""
+    if mask is unmasked:
+        return list
+    fields = []
+    for title in header:
+        name = normalize_header(title)
+        fields.append(next((c.field for c in kind.columns if c.field and name in c.accepted_headers), None))
+
+    def show(cells):
+        return [
+            mask(field, cell) if field and cell not in (None, "") else cell for field, cell in zip(fields, cells, strict=False)
+        ]
+
+    return show
+
+
+def rejected_rows_lines(job, kind=None, mask=unmasked):
     header = [*job.header, "row", "errors"]
     issues = RowIssue.objects.filter(job=job, rejected=True).order_by("row").values_list("row", "cells", "messages")
+    show = masked_cells(kind, job.header, mask)
 
     def rows():
         for row, cells, messages in issues.iterator(chunk_size=2000):
-            padded = list(cells) + [""] * (len(job.header) - len(cells))
+            padded = show(list(cells) + [""] * (len(job.header) - len(cells)))
             yield [*padded, row, "; ".join(f"{column}: {message}" for column, message in messages)]
 
     return csv_lines(header, rows())
@@ -54,9 +77,10 @@ def preview_examples(job, kind, *, mask):
     `mask(field_name, value)` shows a stored value as the user may see it (account numbers masked)."""
     stored = job.examples or {}
     header, width = list(job.header), len(job.header)
+    show = masked_cells(kind, header, mask)
 
     def cells_of(example):
-        cells = list(example.get("cells", ()))[:width]
+        cells = show(list(example.get("cells", ()))[:width])
         return [_shown(cell) if cell not in (None, "") else "" for cell in cells + [""] * (width - len(cells))]
 
     by_name = {column.name: column for column in kind.columns}

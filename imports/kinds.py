@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from config.bulk import bulk_insert, in_condition
@@ -183,6 +183,21 @@ class Kind:
     def unchanged(self, stored, record):
         """Whether a row changes nothing: by default, the record equals the stored one."""
         return stored == record
+
+    def records_in_use(self, pks):
+        """Of these records (primary keys), those other records refer to, which a revert must not delete."""
+        used = set()
+        for relation in self.model._meta.related_objects:
+            if relation.on_delete is models.DO_NOTHING or relation.many_to_many:
+                continue  # simple-history's copies point here without owning anything
+            column = relation.field.attname
+            used.update(relation.related_model._base_manager.filter(**{f"{column}__in": pks}).values_list(column, flat=True))
+        return used
+
+    def record_errors(self, record):
+        """Errors of a record as it would be stored, after columns missing from the file were filled in from the
+        stored record (a rule across fields the row alone could not break): [(column, message)]."""
+        return []
 
     def key_warnings(self, key):
         """Warnings that depend on the key alone (also given for rows found unchanged without parsing)."""

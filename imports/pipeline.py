@@ -8,14 +8,16 @@ With all_or_nothing the whole apply is one transaction that rolls back on the fi
 
 import gc
 import itertools
+import json
 import operator
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bulk import FreshStatistics, large_writes
+from config.bulk import FreshStatistics, bulk_insert, large_writes
 from config.parsing import cached
 from config.spreadsheets import FileRefused
 from imports.kinds import Built, Context, normalize_header
@@ -265,6 +267,9 @@ class Pass:
                 continue
             if absent:  # columns missing from the file keep their stored values
                 record = tuple(old[i] if i in absent else value for i, value in enumerate(record))
+                if merged_errors := kind.record_errors(record):
+                    self._reject(number, cells, merged_errors, issues)
+                    continue
             if scope is not None and old[scope] != record[scope]:
                 move = _("Pindah kabupaten/kota dari %(old)s ke %(new)s.") % {"old": old[scope], "new": record[scope]}
                 warnings = [*warnings, ("city_code", move)]
@@ -287,7 +292,8 @@ class Pass:
                 self.kind.write(created, self.context, new=True)
             if updated:
                 self.kind.write(updated, self.context)
-                RowChange.objects.bulk_create(changes)
+                # Written like the records (COPY on PostgreSQL): the ORM's bulk_create doubled an update import's time.
+                bulk_insert(RowChange, ("job_id", "key", "changes"), changes)
             if self.statistics:
                 self.statistics.written(len(created) + len(updated))
         RowIssue.objects.bulk_create(issues)
@@ -315,7 +321,7 @@ class Pass:
         }
         if self.kind.trace_field:
             changed[self.kind.trace_field] = [old_trace, self.job.pk]
-        return RowChange(job=self.job, key=key_text(key), changes=_json_ready(changed))
+        return (self.job.pk, key_text(key), json.dumps(_json_ready(changed), cls=DjangoJSONEncoder))
 
     def _unchanged_fast(self, chunk, issues):
         """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""

@@ -18,8 +18,8 @@ from django_tasks_db.models import DBTaskResult
 
 from config.spreadsheets import FileRefused, open_rows
 from imports.kinds import registry
-from imports.models import ImportJob, RowIssue
-from imports.pipeline import AllOrNothingRefused, Pass
+from imports.models import ImportJob, RowChange, RowIssue
+from imports.pipeline import AllOrNothingRefused, Pass, key_text
 from regions.models import Access
 from regions.selectors import cities_for, role_of
 
@@ -57,9 +57,17 @@ def job_create(*, kind, fileobj, filename, user=None, all_or_nothing=False):
     return job
 
 
-def earlier_applications(job):
-    """Jobs that already applied the same file (same SHA-256) for the same kind."""
-    return ImportJob.objects.filter(sha256=job.sha256, kind=job.kind, status=S.DONE).exclude(pk=job.pk)
+def import_history_forget(*, kind, records):
+    """Drops the import history (RowChange) of records being deleted, so that a record created later with the
+    same key (a NIK re-registered in another city) does not show theirs."""
+    keys = [key_text(tuple(getattr(record, name) for name in kind.key_fields)) for record in records]
+    RowChange.objects.filter(job__kind=kind.name, key__in=keys).delete()
+
+
+def earlier_applications(job, jobs=None):
+    """Jobs (of `jobs`, by default all) that already applied the same file (same SHA-256) for the same kind."""
+    jobs = ImportJob.objects.all() if jobs is None else jobs
+    return jobs.filter(sha256=job.sha256, kind=job.kind, status=S.DONE).exclude(pk=job.pk)
 
 
 def _allowed_cities(job):

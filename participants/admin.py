@@ -45,6 +45,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     list_select_related = ["city", "branch"]
     search_fields = ["=npp", "name"]
     autocomplete_fields = ["city", "branch"]
+    exclude = ["import_job"]  # a trace written by imports; its choices would list every user's jobs
 
 
 @admin.register(Worker)

@@ -191,6 +191,12 @@ class WorkerKind(Kind):
         )
         return Built(key=(nik,), record=record, errors=errors, warnings=self.key_warnings((nik,)))
 
+    def record_errors(self, record):
+        since, until = record[self.fields.index("member_since")], record[self.fields.index("member_until")]
+        if until and since and until < since:
+            return [("member_since", _("Tanggal akhir kepesertaan tidak boleh sebelum tanggal mulai."))]
+        return []
+
     def key_warnings(self, key):
         warning = nik_region_warning(key[0])
         return [("nik", warning)] if warning else []

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
@@ -22,6 +23,7 @@ from imports.admin import ImportButtonMixin
 from imports.kinds import registry
 from imports.pipeline import key_text
 from imports.selectors import import_history, record_import_changes
+from imports.services import import_history_forget
 from regions.models import Access, City, MinimumWage, Office, Province, UcjBand, WorkforceEstimate
 from regions.selectors import cities_for, offices_for
 
@@ -77,13 +79,13 @@ class ScopedAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         """Only the filters the list offers. Django also accepts any lookup on a local field, so
         ?account_number__startswith=1 ... rebuilt a hidden account number digit by digit."""
-        offered = {self.date_hierarchy}
+        parameters, fields = set(), {self.date_hierarchy}
         for item in self.get_list_filter(request) if request is not None else self.list_filter:
             if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
-                offered.add(item.parameter_name)
+                parameters.add(item.parameter_name)  # its own parameter only: ?import_job__in= is no filter of ours
             else:
-                offered.add(item[0] if isinstance(item, list | tuple) else item)
-        if lookup.split(LOOKUP_SEP)[0] not in offered:
+                fields.add(item[0] if isinstance(item, list | tuple) else item)
+        if lookup not in parameters and lookup.split(LOOKUP_SEP)[0] not in fields:
             return False
         return super().lookup_allowed(lookup, value, request)
 
@@ -112,7 +114,12 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
         return value
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version, to read only: simple-history saves it back on any POST (its revert is only hidden)."""
         self.in_scope_or_404(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied
+        if not (version_id.isascii() and version_id.isdigit()):
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -129,6 +136,16 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
             key = key_text(tuple(getattr(obj, name) for name in kind.key_fields))
             imports = import_history(self.model, record_import_changes(kind.name, key), self.history_value, request)
         return super().history_view(request, object_id, {**(extra_context or {}), "import_changes": imports})
+
+    def delete_model(self, request, obj):
+        if kind := registry.get(getattr(self, "import_kind", None) or ""):
+            import_history_forget(kind=kind, records=[obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if kind := registry.get(getattr(self, "import_kind", None) or ""):
+            import_history_forget(kind=kind, records=queryset)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         # The trace names the import that last wrote the row; after a person's edit (in the history) it is

@@ -30,12 +30,13 @@ _PARTICIPANT_EDIT = [
     "regions.change_workforceestimate",
     "subsidies.change_recipient",  # the bsu_results import
     "subsidies.view_bankaccount",
-    "subsidies.add_bankaccount",
-    "subsidies.change_bankaccount",
 ]
+# Account numbers are entered (form or bank_accounts import) by branch staff only, who see them in full;
+# regional staff see them masked and must not be able to rewrite where a subsidy is paid.
+_ACCOUNT_EDIT = ["subsidies.add_bankaccount", "subsidies.change_bankaccount"]
 ROLE_PERMISSIONS = {
     Access.Role.REGIONAL: _REFERENCE_VIEW + _PARTICIPANT_EDIT,
-    Access.Role.BRANCH: _REFERENCE_VIEW + _PARTICIPANT_EDIT,
+    Access.Role.BRANCH: _REFERENCE_VIEW + _PARTICIPANT_EDIT + _ACCOUNT_EDIT,
     Access.Role.OFFICIAL: [],
 }
 

@@ -46,14 +46,14 @@ class StuckFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return None
-        if not value.isdigit() or not 1 <= int(value) <= MAX_STUCK_DAYS:
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_STUCK_DAYS:
             raise IncorrectLookupParameters(f"stuck={value!r}")
         return int(value)
 
     def lookups(self, request, model_admin):
         chosen = self.value()
         days = set(self.offered_days)
-        if chosen and chosen.isdigit() and 1 <= int(chosen) <= MAX_STUCK_DAYS:
+        if chosen and chosen.isascii() and chosen.isdigit() and 1 <= int(chosen) <= MAX_STUCK_DAYS:
             days.add(int(chosen))  # a threshold chosen on /bsu/: listed, so that Django applies the filter
         return [(str(n), _("lebih dari %(days)s hari") % {"days": n}) for n in sorted(days)]
 

@@ -15,6 +15,7 @@ from subsidies.services import Move, recipients_advance, transition_error
 from subsidies.tasks import refresh_bsu_figures
 
 S = RecipientStatus
+PAID_ON_ACCOUNT = (S.DETERMINED, S.DISBURSED, S.RETURNED)
 RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED]
 CHANNELS = ("BRI", "BNI", "MANDIRI", "BTN", "BSI", "POS")
 # A result is a past event of a programme that began in 2020.
@@ -173,6 +174,11 @@ class BankAccountKind(Kind):
 
     def canonical_query(self, present):
         return None  # the file's key (NIK) is not the table's key (worker): every row is parsed
+
+    def records_in_use(self, pks):
+        """Accounts a subsidy was determined or paid on stay, whatever refers to them."""
+        paid = Recipient.objects.filter(worker__bank_account__in=pks, status__in=PAID_ON_ACCOUNT)
+        return super().records_in_use(pks) | set(paid.values_list("worker__bank_account", flat=True))
 
 
 def _start_of_day(date):
