@@ -137,9 +137,10 @@ class Kind:
         """What `existing` reads per record: the written fields, then the import trace if the kind has one."""
         return (*self.fields, self.trace_field) if self.trace_field else self.fields
 
-    def existing(self, keys, lookups):
+    def existing(self, keys, lookups, *, lock=False):
         """Current records of these keys: {key: tuple in `stored_fields` order}, read with one raw query
-        (a kind whose `prepare` lookups already hold them answers from those)."""
+        (a kind whose `prepare` lookups already hold them answers from those). `lock` holds the rows until the
+        transaction ends (PostgreSQL; SQLite's write transaction already excludes other writers)."""
         meta = self.model._meta
         quote = connection.ops.quote_name
         names = self.stored_fields
@@ -150,6 +151,8 @@ class Kind:
             conditions.append(condition)
             params.extend(values)
         sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"
+        if lock and connection.vendor == "postgresql":
+            sql += " FOR UPDATE"
         converters = [(i, _RAW_CONVERTERS[meta.get_field(n).get_internal_type()]) for i, n in enumerate(names)]
         converters = [(i, c) for i, c in converters if c is not None]
         positions = [self.fields.index(name) for name in self.key_fields]

@@ -84,7 +84,7 @@ def _restore(kind, job):
             tuple(f.to_python(part) for f, part in zip(key_fields, text.split("|"), strict=True)): (text, diff)
             for text, diff in batch
         }
-        current = kind.existing(list(wanted), None)
+        current = kind.existing(list(wanted), None, lock=True)  # no edit slips in between this read and the write
         missing = _missing_references(fields, [diff for _text, diff in wanted.values()])
         rows = []
         for key, (text, diff) in wanted.items():

@@ -72,15 +72,22 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
         16-digit NIKs that start with it: the unique index answers that on PostgreSQL and SQLite alike.
         """
         term = search_term.strip()
-        if not (term.isascii() and term.isdigit() and MIN_NIK_PREFIX <= len(term) < NIK_DIGITS):
-            return super().get_search_results(request, queryset, search_term)
-        found = Q(nik__gte=term.ljust(NIK_DIGITS, "0"), nik__lte=term.ljust(NIK_DIGITS, "9"), nik__startswith=term)
-        # The other exact searches stay, each on an index (an OR across a join would scan the table).
-        if employers := list(Employer.objects.filter(npp=term).values_list("pk", flat=True)):
-            found |= Q(employer_id__in=employers)
-        if len(term) == KPJ_LENGTH:  # a KPJ number has no index, but was searched like this before
-            found |= Q(kpj=term)
-        return queryset.filter(found), False
+        digits = term.isascii() and term.isdigit() and len(term) >= MIN_NIK_PREFIX
+        if not (digits and len(term) < NIK_DIGITS):
+            results, duplicates = super().get_search_results(request, queryset, search_term)
+        else:
+            found = Q(nik__gte=term.ljust(NIK_DIGITS, "0"), nik__lte=term.ljust(NIK_DIGITS, "9"), nik__startswith=term)
+            # The other exact searches stay, each on an index (an OR across a join would scan the table).
+            if employers := list(Employer.objects.filter(npp=term).values_list("pk", flat=True)):
+                found |= Q(employer_id__in=employers)
+            if len(term) == KPJ_LENGTH:  # a KPJ number has no index, but was searched like this before
+                found |= Q(kpj=term)
+            results, duplicates = queryset.filter(found), False
+        if digits:  # a NIK (or its first digits) looked up, like at the counter: on the personal-data log
+            PersonalDataAccess.objects.create(
+                user=request.user, action=PersonalDataAccess.Action.LOOKUP, subject=term[:200], found=results.exists()
+            )
+        return results, duplicates
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

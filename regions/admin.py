@@ -22,7 +22,7 @@ from config.formatting import format_number, format_percent, format_rupiah
 from imports.admin import ImportButtonMixin
 from imports.kinds import registry
 from imports.pipeline import key_text
-from imports.selectors import import_history, record_import_changes
+from imports.selectors import import_history, import_jobs_for, record_import_changes
 from imports.services import import_history_forget
 from regions.models import Access, City, MinimumWage, Office, Province, UcjBand, WorkforceEstimate
 from regions.selectors import cities_for, offices_for
@@ -135,7 +135,10 @@ class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
         if kind is not None:
             key = key_text(tuple(getattr(obj, name) for name in kind.key_fields))
             imports = import_history(self.model, record_import_changes(kind.name, key), self.history_value, request)
-        return super().history_view(request, object_id, {**(extra_context or {}), "import_changes": imports})
+        # Link only to the job pages this user may open (staff see the jobs they uploaded).
+        openable = set(import_jobs_for(request.user).filter(pk__in=[job.pk for job, _c in imports]).values_list("pk", flat=True))
+        context = {**(extra_context or {}), "import_changes": imports, "openable_jobs": openable}
+        return super().history_view(request, object_id, context)
 
     def delete_model(self, request, obj):
         if kind := registry.get(getattr(self, "import_kind", None) or ""):

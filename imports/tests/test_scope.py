@@ -214,3 +214,13 @@ def test_a_finished_import_links_to_the_records_it_wrote(singkawang, users, writ
     listing = client.get(f"/admin/participants/worker/?import_job={job.pk}").content.decode()
     assert "6172015508950007" in listing
     assert SKW_NIK not in listing
+
+
+def test_the_history_links_only_to_job_pages_the_reader_may_open(singkawang, users, write_file, login):
+    header = "nik,name,segment,city_code,member_since,npp\n"
+    job, _ = import_as(users["regional"], "workers", f"{header}{SKW_NIK},Siti Kanwil,PU,61.72,2021-01-01,61720001\n", write_file)
+    url = f"/admin/participants/worker/{singkawang.pk}/history/"
+    page = login(users["branch"]).get(url).content.decode()
+    assert f"#{job.pk}" in page
+    assert f'href="/admin/imports/importjob/{job.pk}/"' not in page  # the branch cannot open the regional's job
+    assert f'href="/admin/imports/importjob/{job.pk}/"' in login(users["regional"]).get(url).content.decode()

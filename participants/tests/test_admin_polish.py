@@ -73,3 +73,15 @@ def test_worker_list_shows_wages_the_indonesian_way(workers, users, login):
     page = login(users["branch"]).get(LIST).content.decode()
     assert re.search(r'class="field-wage_display[^"]*">Rp3\.500\.000<', page)
     assert "3500000" not in page
+
+
+def test_nik_searches_in_the_admin_are_on_the_personal_data_log(users, login, reference_regions):
+    from participants.models import PersonalDataAccess
+
+    WorkerFactory(city_code="61.72", nik="6172011508950041")
+    client = login(users["branch"])
+    client.get("/admin/participants/worker/?q=617201")
+    client.get("/admin/participants/worker/?q=6172011508950041")
+    client.get("/admin/participants/worker/?q=Budi")  # a name is no lookup of a person's number
+    log = list(PersonalDataAccess.objects.order_by("pk").values_list("user__username", "action", "subject", "found"))
+    assert log == [("branch", "LOOKUP", "617201", True), ("branch", "LOOKUP", "6172011508950041", True)]
