@@ -188,3 +188,27 @@ date = date_between(EARLIEST_DATE)
 birth_date = date_between(EARLIEST_DATE, today)
 # The start or end of a membership, an employer's registration: 1977-01-01 .. today + 1 year.
 membership_date = date_between(EARLIEST_MEMBERSHIP)
+
+
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/-](\d{4})$")
+
+
+def month(value):
+    """A calendar month as the date of its first day: `2025-03` or `03/2025`, or any date of that month
+    (`2025-03-31`, `31/03/2025`, an XLSX date cell). Bounds as for memberships."""
+    if value is None or (value.__class__ is str and not value.strip()):
+        return None
+    if not isinstance(value, dt.date):
+        raw = str(value).strip()
+        found = _YEAR_MONTH.match(raw)
+        year_month = (found.group(1), found.group(2)) if found else None
+        if (found := _MONTH_YEAR.match(raw)) is not None:
+            year_month = (found.group(2), found.group(1))
+        if year_month is not None:
+            year, number = map(int, year_month)
+            if not 1 <= number <= 12:
+                raise ParseError(_("Bulan tidak valid: %(value)s (pakai YYYY-MM).") % {"value": raw[:30]})
+            value = dt.date(year, number, 1)
+    day = membership_date(value)
+    return day.replace(day=1)

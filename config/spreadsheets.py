@@ -535,11 +535,19 @@ EXPORT_LABELS = {
     "recipients": gettext_lazy("Penerima"),
     "amount_disbursed": gettext_lazy("Dana tersalurkan (Rp)"),
     "disbursed_percent": gettext_lazy("Tersalurkan (%)"),
+    "uncovered_pu": gettext_lazy("Belum terlindungi PU"),
+    "uncovered_bpu": gettext_lazy("Belum terlindungi BPU"),
+    "pds_workers": gettext_lazy("Belum didaftarkan perusahaan terdaftar (PDS)"),
+    "pwbd_workers": gettext_lazy("Pekerja perusahaan belum daftar (PWBD)"),
+    "pu_unexplained": gettext_lazy("Sisa PU belum terjelaskan"),
+    "employers_in_arrears": gettext_lazy("Perusahaan menunggak iuran"),
+    "workers_at_stake": gettext_lazy("Pekerja terancam nonaktif"),
 }
 # Titles of the exports by the first part of their file name ("ucj-2025-06-30", "bsu-BSU-2025").
 EXPORT_TITLES = {
     "ucj": gettext_lazy("Cakupan Universal Jamsostek (UCJ)"),
     "bsu": gettext_lazy("Penyaluran Bantuan Subsidi Upah (BSU)"),
+    "gap": gettext_lazy("Rincian kesenjangan cakupan"),
 }
 # Query parameters named in the title block (the others only shape the page: sorting, paging).
 EXPORT_FILTERS = {

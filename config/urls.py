@@ -23,4 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("subsidies.urls")),
     path("", include("regions.urls")),
+    path("", include("outreach.urls")),
 ]

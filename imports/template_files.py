@@ -36,6 +36,7 @@ EXAMPLES = {
     "date": "2025-07-01",
     "sector": "Perdagangan",
     "registered_on": "2020-03-01",
+    "paid_until": "2025-05",
     "branch_code": "SINGKAWANG",
     "parent_code": "KALIMANTAN",
     "city_codes": "61.72 61.01 61.07",
@@ -47,6 +48,15 @@ KIND_EXAMPLES = {
     "workers": {"segment": "PU", "sex": "P"},
     "bsu_results": {"status": "VERIFIED", "channel": "BRI"},
     "bank_accounts": {"bank": "BRI"},
+    "employer_reports": {
+        "company_id": "WLKP-6172-000123",
+        "name": "CV Maju Bersama",
+        "npp": "",
+        "reported_workers": "25",
+        "reported_wage_total": "75000000",
+        "source": "WLKP",
+        "report_date": "2025-03-31",
+    },
 }
 # Columns a spreadsheet must keep as text (leading zeros, 16 digits): XLSX cells formatted "@".
 TEXT_COLUMNS = {"nik", "kpj", "npp", "account_number", "city_code", "region_code", "city_codes", "code", "company_id"}

@@ -40,12 +40,17 @@ class ActiveFilter(admin.SimpleListFilter):
 class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
     scope_selector = employers_for
-    list_display = ["npp", "name", "city", "branch", "sector", "registered_on"]
+    list_display = ["npp", "name", "city", "branch", "sector", "registered_on", "paid_until_month"]
     list_filter = [ProvinceFilter, OfficeFilter, CityListFilter, "sector", ImportJobFilter]
     list_select_related = ["city", "branch"]
     search_fields = ["=npp", "name"]
     autocomplete_fields = ["city", "branch"]
     exclude = ["import_job"]  # a trace written by imports; its choices would list every user's jobs
+
+    @admin.display(description=_("iuran sampai"), ordering="paid_until")
+    def paid_until_month(self, employer):
+        """The month only (MM/YYYY): the stored day is always the first."""
+        return employer.paid_until.strftime("%m/%Y") if employer.paid_until else None
 
 
 @admin.register(Worker)

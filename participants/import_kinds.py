@@ -65,10 +65,18 @@ class EmployerKind(Kind):
         Column("branch_code", "kode_cabang", parsing.text, field="branch_id", canonical="branch__code"),
         Column("sector", "sektor", bounded_text(100), field="sector"),
         Column("registered_on", "tanggal_terdaftar", parsing.membership_date, field="registered_on"),
+        Column(
+            "paid_until",
+            "iuran_sampai",
+            parsing.month,
+            aliases=("iuran_dibayar_sampai",),
+            help=gettext_lazy("bulan terakhir iuran dibayar, YYYY-MM"),
+            field="paid_until",
+        ),
     ]
     key_columns = ("npp",)
     key_fields = ("npp",)
-    fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on")
+    fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on", "paid_until")
     trace_field = "import_job_id"
     scope_field = "city_id"
     key_label = "NPP"
@@ -85,7 +93,7 @@ class EmployerKind(Kind):
             branch_id = branches.get(v["branch_code"])
             if branch_id is None:
                 errors.append(("branch_code", _("Kantor cabang %(code)s tidak dikenal.") % {"code": v["branch_code"]}))
-        record = (v["npp"], v["name"], city_id, branch_id, v["sector"] or "", v["registered_on"])
+        record = (v["npp"], v["name"], city_id, branch_id, v["sector"] or "", v["registered_on"], v["paid_until"])
         return Built(key=(v["npp"],), record=record, errors=errors)
 
 

@@ -69,6 +69,14 @@ class Employer(models.Model):
     )
     sector = models.CharField(_("sektor"), max_length=100, blank=True)
     registered_on = models.DateField(_("tanggal terdaftar"), null=True, blank=True)
+    # The last month whose contributions are paid, stored as that month's first day (2025-03 -> 2025-03-01);
+    # empty = not known. Arrears are read from it (outreach.selectors.arrears_threshold).
+    paid_until = models.DateField(
+        _("iuran dibayar sampai (bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("Bulan terakhir yang iurannya sudah dibayar (disimpan sebagai tanggal 1 bulan itu)."),
+    )
     import_job = import_trace()
     history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
 

@@ -30,6 +30,9 @@ _PARTICIPANT_EDIT = [
     "regions.change_workforceestimate",
     "subsidies.change_recipient",  # the bsu_results import
     "subsidies.view_bankaccount",
+    "outreach.view_employerreport",
+    "outreach.add_employerreport",  # the employer_reports import
+    "outreach.change_employerreport",
 ]
 # Account numbers are entered (form or bank_accounts import) by branch staff only, who see them in full;
 # regional staff see them masked and must not be able to rewrite where a subsidy is paid.

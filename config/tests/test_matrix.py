@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from imports.models import ImportJob
+from outreach.models import EmployerReport
 from participants.models import PersonalDataAccess, Worker
 from participants.tests.factories import WorkerFactory
 from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
@@ -35,6 +36,7 @@ NOBODY = "302 403 403 403 302"
 NOT_STAFF_ADD = "302 200 403 403 302"
 STAFF_OUT = "302 200 404 404 302"  # another region's object: 404, like a region page
 REDIRECT = "302 302 302 302 302"
+APP_INDEX = "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|outreach|subsidies)/$"
 
 
 def admin_model(path, listing, add, change, delete, history, *, scoped, extra=None):
@@ -74,6 +76,7 @@ EXPECTED = {
     "bsu/": ("302 200 200 200 200", "302 200 404 404 404"),
     "bsu/nik/": "302 200 200 200 404",  # staff only: officials never see names
     "perhatian/": ("302 200 200 200 404", "302 200 404 404 404"),  # staff only: it lists people
+    "gap/": ("302 200 200 200 200", "302 200 404 404 404"),  # counts only: officials see their city
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -83,7 +86,7 @@ EXPECTED = {
     "admin/autocomplete/": "302 403 403 403 302",  # without a field to complete
     "admin/jsi18n/": ANY,
     "admin/r/<path:content_type_id>/<path:object_id>/": "302 404 404 404 302",  # no model has a public URL
-    "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|subsidies)/$": ANY,
+    APP_INDEX: ANY,
     "admin/(?P<url>.*)$": "302 404 404 404 302",
     **admin_model("auth/group", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model(
@@ -127,6 +130,8 @@ EXPECTED = {
         scoped=True,
         extra={history_record("participants/worker"): (ANY, STAFF_OUT)},
     ),
+    # employer reports name companies: staff of the scope only, never officials
+    **admin_model("outreach/employerreport", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
     **admin_model(
@@ -242,6 +247,12 @@ def world(users, bsu, settings):
         "participants/employer": {s: w.employer_id for s, w in workers.items()},
         "subsidies/recipient": {s: Recipient.objects.get(worker=w).pk for s, w in workers.items()},
         "subsidies/bankaccount": {s: w.bank_account.pk for s, w in workers.items()},
+        "outreach/employerreport": {
+            s: EmployerReport.objects.create(
+                company_id=f"WLKP-{s}", source="WLKP", name=f"PT {s}", city=w.city, employer=w.employer, reported_workers=5
+            ).pk
+            for s, w in workers.items()
+        },
     }
     return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side}
 
@@ -254,11 +265,12 @@ def concrete_url(route, side, role, world):
         "ucj/": f"/ucj/?province={query}",
         "bsu/": f"/bsu/?province={query}&_export=csv",
         "perhatian/": f"/perhatian/?province={query}",
+        "gap/": f"/gap/?province={query}&_export=csv",
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
         "admin/r/<path:content_type_id>/<path:object_id>/": (
             f"/admin/r/{ContentType.objects.get_for_model(Worker).pk}/{world['workers']['in'].pk}/"
         ),
-        "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|subsidies)/$": "/admin/regions/",
+        APP_INDEX: "/admin/regions/",
         "admin/(?P<url>.*)$": "/admin/tidak-ada/",
         "admin/imports/importjob/template/<str:kind_name>.<str:extension>": "/admin/imports/importjob/template/workers.csv",
     }
@@ -299,6 +311,11 @@ def test_role_by_page(route, world, users, client):
 def test_out_of_scope_exports_answer_404(world, users, login):
     for user in ("regional", "branch", "official"):
         client = login(users[user])
-        for url in ("/ucj/?province=64&_export=csv", "/ucj/?province=64&_export=xlsx", "/bsu/?province=64&_export=xlsx"):
+        for url in (
+            "/ucj/?province=64&_export=csv",
+            "/ucj/?province=64&_export=xlsx",
+            "/bsu/?province=64&_export=xlsx",
+            "/gap/?province=64&_export=xlsx",
+        ):
             assert client.get(url).status_code == 404, (user, url)
         assert client.get("/cities/64.71/?_export=csv").status_code == 404

@@ -1,0 +1,120 @@
+"""Import kind `employer_reports`: companies' reported headcounts (WLKP, OSS, surveys), registered or not."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config import parsing
+from config.parsing import ParseError
+from imports.kinds import Built, Column, Kind, register
+from outreach.models import EmployerReport
+from participants.import_kinds import CITY_CODE, bounded_text
+from participants.models import Employer
+
+
+def source_text(value):
+    """The source of a report; empty is a source of its own ("") so the key is always complete."""
+    return bounded_text(30)(value) or ""
+
+
+def worker_count(value):
+    number = parsing.integer(value)
+    if number is not None and number < 0:
+        raise ParseError(_("Jumlah pekerja tidak boleh negatif."))
+    return number
+
+
+def wage_total(value):
+    amount = parsing.rupiah(value)
+    if amount is not None and amount < 0:
+        raise ParseError(_("Total upah tidak boleh negatif."))
+    return amount
+
+
+class EmployerReportKind(Kind):
+    name = "employer_reports"
+    label = gettext_lazy("Laporan perusahaan (WLKP/OSS)")
+    model = EmployerReport
+    permission = "outreach.add_employerreport"
+    columns = [
+        Column("company_id", "id_perusahaan", bounded_text(50), required=True, aliases=("nomor_wlkp",), field="company_id"),
+        Column("name", "nama", bounded_text(200), required=True, aliases=("nama_perusahaan",), field="name"),
+        CITY_CODE,
+        Column("reported_workers", "jumlah_pekerja", worker_count, required=True, field="reported_workers"),
+        Column(
+            "npp",
+            "npp",
+            parsing.text,
+            help=gettext_lazy("kosong = belum terdaftar di BPJS"),
+            field="employer_id",
+            canonical="employer__npp",
+        ),
+        Column("sector", "sektor", bounded_text(100), field="sector"),
+        Column(
+            "reported_wage_total",
+            "total_upah",
+            wage_total,
+            help=gettext_lazy("rupiah per bulan"),
+            field="reported_wage_total",
+        ),
+        Column("source", "sumber", source_text, help="WLKP, OSS, survei", field="source"),
+        Column("report_date", "tanggal_laporan", parsing.date, field="report_date"),
+    ]
+    key_columns = ("company_id", "source")
+    key_fields = ("company_id", "source")
+    fields = (
+        "company_id",
+        "source",
+        "name",
+        "city_id",
+        "employer_id",
+        "sector",
+        "reported_workers",
+        "reported_wage_total",
+        "report_date",
+    )
+    trace_field = "import_job_id"
+    scope_field = "city_id"
+    key_label = gettext_lazy("ID perusahaan")
+
+    def canonical_query(self, present):
+        # Without a source column the file's key is incomplete: every row is parsed (source "").
+        if "source" not in {column.name for column in present}:
+            return None
+        return super().canonical_query(present)
+
+    def prepare(self, rows, context):
+        npps = {r["npp"] for r in rows if r["npp"]}
+        return {npp: (pk, city) for npp, pk, city in Employer.objects.filter(npp__in=npps).values_list("npp", "id", "city_id")}
+
+    def build(self, v, employers, context):
+        errors = []
+        city_id = self.check_city(v["city_code"], context, errors)
+        employer_id = None
+        if npp := v["npp"]:
+            employer_id, employer_city = employers.get(npp, (None, None))
+            if employer_id is None:
+                errors.append(
+                    (
+                        "npp",
+                        _("NPP %(npp)s tidak terdaftar sebagai pemberi kerja; kosongkan bila belum terdaftar.") % {"npp": npp},
+                    )
+                )
+            elif context.allowed_cities is not None and employer_city not in context.allowed_cities:
+                employer_id = None
+                errors.append(("npp", _("Pemberi kerja NPP %(npp)s di luar cakupan wilayah Anda.") % {"npp": npp}))
+        source = v["source"] or ""
+        record = (
+            v["company_id"],
+            source,
+            v["name"],
+            city_id,
+            employer_id,
+            v["sector"] or "",
+            v["reported_workers"],
+            v["reported_wage_total"],
+            v["report_date"],
+        )
+        return Built(key=(v["company_id"], source), record=record, errors=errors)
+
+
+register(EmployerReportKind())

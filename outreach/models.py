@@ -1,0 +1,62 @@
+"""What the branch knows about employers beyond BPJS's own records: their reported headcounts (WLKP, OSS,
+surveys), registered or not. The gap breakdown (outreach.selectors) reads them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from participants.models import Employer, import_trace
+from regions.models import City
+
+
+class EmployerReport(models.Model):
+    """One company's report from one source (natural key: company_id + source). A report without an
+    employer is about a company not registered with BPJS (a PWBD prospect); with one, about a registered
+    employer, whose registered workers may be fewer than reported (PDS)."""
+
+    company_id = models.CharField(
+        _("ID perusahaan"), max_length=50, help_text=_("ID pada sumber data, mis. nomor WLKP atau OSS.")
+    )
+    source = models.CharField(_("sumber"), max_length=30, blank=True, help_text=_("WLKP, OSS, survei, ..."))
+    name = models.CharField(_("nama perusahaan"), max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota"))
+    # The registered employer, matched by NPP at import; empty = not registered with BPJS (the NPP of a
+    # report is its employer's: no second copy to disagree with it).
+    employer = models.ForeignKey(
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("pemberi kerja terdaftar (NPP)"),
+    )
+    sector = models.CharField(_("sektor"), max_length=100, blank=True)
+    reported_workers = models.PositiveIntegerField(_("jumlah pekerja dilaporkan"))
+    reported_wage_total = models.BigIntegerField(_("total upah dilaporkan per bulan (Rp)"), null=True, blank=True)
+    report_date = models.DateField(_("tanggal laporan"), null=True, blank=True)
+    import_job = import_trace()
+
+    class Meta:
+        ordering = ["company_id", "source"]
+        verbose_name = _("laporan perusahaan")
+        verbose_name_plural = pgettext_lazy("jamak", "laporan perusahaan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company_id", "source"],
+                name="employer_report_unique_company_source",
+                violation_error_message=_("Laporan perusahaan dengan ID dan sumber ini sudah ada."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_wage_total__isnull=True) | Q(reported_wage_total__gte=0),
+                name="employer_report_wage_not_negative",
+                violation_error_message=_("Total upah tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company_id} {self.name}"
+
+    @property
+    def npp(self):
+        return self.employer.npp if self.employer_id else ""

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from outreach import views
+
+urlpatterns = [
+    path("gap/", views.gap_table, name="gap"),
+]
