@@ -35,18 +35,14 @@ def ucj_table(request):
     refused = refuse_input(request, filters)
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
-    rows = coverage_rows(cities, as_of=as_of)
-    city_rows = rows
-    grouping = request.GET.get("group")
-    if grouping in GROUPINGS:
-        rows = grouped(rows, grouping, cities, request.user, rollup)
-    if not refused and (export := export_response(request, f"ucj-{as_of}", UCJ_CSV_HEADER, (export_row(r) for r in rows))):
+    city_rows = coverage_rows(cities, as_of=as_of)
+    grouping = grouping_of(request)
+    export, table, total = figures_page(
+        request, city_rows, cities, grouping=grouping, roll_up=rollup, table_class=CoverageTable,
+        export=(f"ucj-{as_of}", UCJ_CSV_HEADER, export_row), refused=refused,
+    )  # fmt: skip
+    if export:
         return export
-    total = rollup(rows, code="", name=_("Total"))
-    table = CoverageTable(rows, totals=total, order_by=request.GET.get("sort"), grouping=grouping)
-    # 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and
-    # exports always cover every filtered city.
-    RequestConfig(request, paginate={"per_page": UCJ_ROWS_PER_PAGE}).configure(table)
     context = {
         "filter": filters,
         "table": table,
@@ -54,7 +50,7 @@ def ucj_table(request):
         "as_of": as_of,
         "bands": total.bands,
         "query": request.GET.urlencode(),
-        "grouping": grouping if grouping in GROUPINGS else "",
+        "grouping": grouping,
         "ranking": charts.bar_chart(ranking_items(city_rows), ranked=True),
         **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
     }
@@ -96,7 +92,30 @@ def map_context(request, rows, *, as_of, extent_codes, highlight=()):
     return {"ucj_map": geometry, "map_colours": links}
 
 
-UCJ_ROWS_PER_PAGE = 50
+# 50 rows a page: rendering is what costs at national scope (514 rows took ~1 s); totals and exports always
+# cover every filtered city.
+FIGURE_ROWS_PER_PAGE = 50
+
+
+def grouping_of(request):
+    """The ?group= roll-up asked for (province, kanwil, office), or "" for one row per city."""
+    value = request.GET.get("group")
+    return value if value in GROUPINGS else ""
+
+
+def figures_page(request, rows, cities, *, grouping, roll_up, table_class, export, refused=False, query="", **table_options):
+    """What the figures tables (/ucj/, /bsu/, /gap/) share: the rows rolled up per `grouping` with
+    `roll_up(rows, code=, name=)`, then either the ?_export= download of every row (`export` = file name, CSV
+    header, row function) or the totals and a paginated table. Returns (download, table, total)."""
+    if grouping:
+        rows = grouped(rows, grouping, cities, request.user, roll_up, query=query)
+    filename, header, row_of = export
+    if not refused and (download := export_response(request, filename, header, (row_of(row) for row in rows))):
+        return download, None, None
+    total = roll_up(rows, code="", name=_("Total"))
+    table = table_class(rows, totals=total, order_by=request.GET.get("sort"), grouping=grouping, **table_options)
+    RequestConfig(request, paginate={"per_page": FIGURE_ROWS_PER_PAGE}).configure(table)
+    return None, table, total
 
 
 def refuse_input(request, filters):

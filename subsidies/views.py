@@ -5,14 +5,11 @@ import functools
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
-from config.spreadsheets import export_response
 from regions.filters import scoped_filter
 from regions.models import Office
 from regions.selectors import GROUPINGS, may_see_personal_data
-from regions.views import grouped
+from regions.views import figures_page, grouping_of
 from subsidies.admin_filters import SCREENED_IN, recipient_list_url
 from subsidies.figures import (
     BSU_CSV_HEADER,
@@ -28,8 +25,6 @@ from subsidies.lookup import counter_lookup
 from subsidies.models import RecipientStatus
 from subsidies.tables import FUNNEL_SIZE, DisbursementTable
 
-ROWS_PER_PAGE = 50
-
 
 @login_required
 def disbursement_table(request):
@@ -39,30 +34,21 @@ def disbursement_table(request):
         raise Http404
     stuck_days = filters.stuck_days_value
     cities = list(filters.qs.order_by("code").values_list("code", "name", "province_id"))
-    rows = disbursement_rows(programme, cities, stuck_days=stuck_days)
-    amount = programme.amount_total
-    grouping = request.GET.get("group")
-    if grouping in GROUPINGS:
-        total = functools.partial(rollup, amount_each=amount)
-        rows = grouped(rows, grouping, cities, request.user, total, query=f"&programme={programme.code}")
-    if export := export_response(request, f"bsu-{programme.code}", BSU_CSV_HEADER, (export_row(r) for r in rows)):
-        return export
-    codes = [code for code, *_rest in cities]
-    total = rollup(rows, code="", name=_("Total"), amount_each=amount)
+    grouping = grouping_of(request)
     # Staff drill down from every count of people to the admin list of those recipients; officials see
     # the same numbers without links.
     people = None
     if may_see_personal_data(request.user):
         people = PeopleLinks(programme, stuck_days, grouping=grouping, page_region=page_region(filters))
-    table = DisbursementTable(
-        rows,
-        totals=total,
-        order_by=request.GET.get("sort"),
-        grouping=grouping if grouping in GROUPINGS else "",
-        stuck_days=stuck_days,
-        people_url=people and people.url,
-    )
-    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    export, table, total = figures_page(
+        request, disbursement_rows(programme, cities, stuck_days=stuck_days), cities, grouping=grouping,
+        roll_up=functools.partial(rollup, amount_each=programme.amount_total), table_class=DisbursementTable,
+        export=(f"bsu-{programme.code}", BSU_CSV_HEADER, export_row), query=f"&programme={programme.code}",
+        stuck_days=stuck_days, people_url=people and people.url,
+    )  # fmt: skip
+    if export:
+        return export
+    codes = [code for code, *_rest in cities]
     stuck = [
         (status, number, oldest, people and people.url(total, status=status, stuck=True))
         for status, number, oldest in stuck_by_status(programme, codes, stuck_days=stuck_days)
@@ -78,7 +64,7 @@ def disbursement_table(request):
         "batches": [{**b, "links": people and people.batch_links(total, b)} for b in batches(programme, codes)],
         "links": people and people.summary(total),
         "query": request.GET.urlencode(),
-        "grouping": grouping if grouping in GROUPINGS else "",
+        "grouping": grouping,
     }
     return render(request, "subsidies/bsu.html", context)
 
