@@ -3,7 +3,7 @@
 A view passes figures; these functions return coordinates (user units of the SVG's viewBox) and CSS classes;
 templates/regions/*.html draw them. Colours come from CSS classes or presentation attributes (strict CSP: no
 style attributes, no scripts); the UCJ band fills of bar charts are served with the bands CSS
-(`band_fill_rules`). Numbers stay numbers here: the templates format them the Indonesian way.
+(`regions.maps.band_fill_rules`). Numbers stay numbers here: the templates format them the Indonesian way.
 """
 
 import math
@@ -12,14 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 BAR_CHART = "bar-chart"  # class of the bar charts' <svg>: the band fills are served for it
-_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-def band_fill_rules(bands):
-    """CSS fills of the UCJ bands inside bar charts (`.bar-chart .band-3 { fill: #aabbcc; }`)."""
-    return "\n".join(
-        f".{BAR_CHART} .band-{band.pk} {{ fill: {band.colour}; }}" for band in bands if _HEX_COLOUR.match(band.colour or "")
-    )
 
 
 # Trend: UCJ per month end ---------------------------------------------------------------------------------------

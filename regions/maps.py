@@ -264,9 +264,15 @@ def band_class(band):
     return f"band-{band.pk}" if band is not None else NO_DATA
 
 
-def band_fill_rules(bands):
-    """CSS fills of the UCJ bands inside maps (`.map .band-3 { fill: #aabbcc; }`), to serve with `.band-N`."""
-    return "\n".join(f".map .band-{band.pk} {{ fill: {band.colour}; }}" for band in bands if _HEX_COLOUR.match(band.colour or ""))
+def band_fill_rules(bands, containers=("map",)):
+    """CSS fills of the UCJ bands inside SVG drawings (`.map .band-3 { fill: #aabbcc; }`), one rule per container
+    class (the map, the bar charts), to serve with `.band-N`; a colour that is not #RRGGBB is left out."""
+    return "\n".join(
+        f".{container} .band-{band.pk} {{ fill: {band.colour}; }}"
+        for band in bands
+        if _HEX_COLOUR.match(band.colour or "")
+        for container in containers
+    )
 
 
 def band_legend(bands):

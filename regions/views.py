@@ -204,4 +204,6 @@ def bands_css(request):
     """The UCJ colour bands as CSS classes: data edited in the admin, no inline styles in pages."""
     bands = list(UcjBand.objects.all())
     rules = [f".band-{band.pk} {{ background: {band.colour}; }}" for band in bands]
-    return HttpResponse("\n".join([*rules, maps.band_fill_rules(bands), charts.band_fill_rules(bands)]), content_type="text/css")
+    return HttpResponse(
+        "\n".join([*rules, maps.band_fill_rules(bands, containers=("map", charts.BAR_CHART))]), content_type="text/css"
+    )
