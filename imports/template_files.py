@@ -57,9 +57,19 @@ KIND_EXAMPLES = {
         "source": "WLKP",
         "report_date": "2025-03-31",
     },
+    "visits": {
+        "company": "12345678",
+        "date": "2025-06-02",
+        "channel": "joint",
+        "outcome": "follow_up",
+        "officer": "",
+        "next_step": "Kirim daftar pekerja yang belum didaftarkan",
+        "due_date": "2025-06-16",
+        "notes": "Bersama Disnaker",
+    },
 }
 # Columns a spreadsheet must keep as text (leading zeros, 16 digits): XLSX cells formatted "@".
-TEXT_COLUMNS = {"nik", "kpj", "npp", "account_number", "city_code", "region_code", "city_codes", "code", "company_id"}
+TEXT_COLUMNS = {"nik", "kpj", "npp", "account_number", "city_code", "region_code", "city_codes", "code", "company_id", "company"}
 
 
 def template_header(kind):

@@ -1,12 +1,14 @@
-"""Import kind `employer_reports`: companies' reported headcounts (WLKP, OSS, surveys), registered or not."""
+"""Import kinds `employer_reports` (companies' reported headcounts: WLKP, OSS, surveys; registered or not) and
+`visits` (the branch's contacts with them, kunjungan)."""
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import parsing
 from config.parsing import ParseError
-from imports.kinds import Built, Column, Kind, register
-from outreach.models import EmployerReport
+from imports.kinds import Built, Column, Kind, choice, register
+from outreach.models import EmployerReport, Visit
 from participants.import_kinds import CITY_CODE, bounded_text
 from participants.models import Employer
 
@@ -118,3 +120,94 @@ class EmployerReportKind(Kind):
 
 
 register(EmployerReportKind())
+
+
+def choices_of(text_choices):
+    """A `choice` parser accepting a TextChoices' stored values and its Indonesian labels."""
+    labels = {str(label): value for value, label in text_choices.choices}
+    return choice({**{value: value for value in text_choices.values}, **labels})
+
+
+class VisitKind(Kind):
+    name = "visits"
+    label = gettext_lazy("Kunjungan ke perusahaan")
+    model = Visit
+    permission = "outreach.add_visit"
+    columns = [
+        Column(
+            "company",
+            "perusahaan",
+            bounded_text(50),
+            required=True,
+            aliases=("npp", "company_id", "id_perusahaan"),
+            help=gettext_lazy("NPP, atau ID perusahaan (WLKP/OSS) bila belum terdaftar"),
+            field="company",
+        ),
+        Column("date", "tanggal", parsing.date, required=True, field="date"),
+        Column("channel", "saluran", choices_of(Visit.Channel), required=True, field="channel"),
+        Column("outcome", "hasil", choices_of(Visit.Outcome), required=True, field="outcome"),
+        Column(
+            "officer",
+            "petugas",
+            parsing.text,
+            help=gettext_lazy("nama pengguna; kosong = pengunggah"),
+            field="officer_id",
+            canonical="officer__username",
+        ),
+        Column("next_step", "langkah_berikutnya", bounded_text(200), field="next_step"),
+        Column("due_date", "tenggat", parsing.date, field="due_date"),
+        Column("notes", "catatan", bounded_text(2000), field="notes"),
+    ]
+    key_columns = ("company", "date", "channel")
+    key_fields = ("company", "date", "channel")
+    fields = ("company", "date", "channel", "city_id", "outcome", "officer_id", "next_step", "due_date", "notes")
+    trace_field = "import_job_id"
+    scope_field = "city_id"
+    key_label = gettext_lazy("NPP atau ID perusahaan")
+
+    def prepare(self, rows, context):
+        """{company: city} of the NPPs and reported company ids named, and {username: id} of the officers."""
+        companies = {r["company"] for r in rows if r["company"]}
+        cities = dict(EmployerReport.objects.filter(company_id__in=companies).values_list("company_id", "city_id"))
+        cities.update(Employer.objects.filter(npp__in=companies).values_list("npp", "city_id"))  # an NPP wins
+        usernames = {r["officer"] for r in rows if r["officer"]}
+        officers = dict(get_user_model().objects.filter(username__in=usernames, is_active=True).values_list("username", "id"))
+        return cities, officers
+
+    def build(self, v, lookups, context):
+        cities, officers = lookups
+        errors = []
+        company = v["company"]
+        city_id = cities.get(company)
+        if city_id is None:
+            errors.append(
+                (
+                    "company",
+                    _("%(company)s bukan NPP pemberi kerja atau ID perusahaan dari laporan perusahaan.") % {"company": company},
+                )
+            )
+        elif context.allowed_cities is not None and city_id not in context.allowed_cities:
+            city_id = None
+            errors.append(("company", _("Perusahaan %(company)s di luar cakupan wilayah Anda.") % {"company": company}))
+        officer_id = context.job.created_by_id
+        if username := v["officer"]:
+            officer_id = officers.get(username)
+            if officer_id is None:
+                errors.append(("officer", _("Pengguna %(username)s tidak dikenal atau tidak aktif.") % {"username": username}))
+        if v["due_date"] and v["date"] and v["due_date"] < v["date"]:
+            errors.append(("due_date", _("Tenggat tidak boleh sebelum tanggal kunjungan.")))
+        record = (
+            company,
+            v["date"],
+            v["channel"],
+            city_id,
+            v["outcome"],
+            officer_id,
+            v["next_step"] or "",
+            v["due_date"],
+            v["notes"] or "",
+        )
+        return Built(key=(company, v["date"], v["channel"]), record=record, errors=errors)
+
+
+register(VisitKind())

@@ -1,10 +1,13 @@
 """What the branch knows about employers beyond BPJS's own records: their reported headcounts (WLKP, OSS,
-surveys), registered or not. The gap breakdown (outreach.selectors) reads them."""
+surveys), registered or not, and the branch's contacts with them (kunjungan). The gap breakdown and the
+worklists (outreach.selectors) read them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from participants.models import Employer, import_trace
 from regions.models import City
@@ -60,3 +63,68 @@ class EmployerReport(models.Model):
     @property
     def npp(self):
         return self.employer.npp if self.employer_id else ""
+
+
+class Visit(models.Model):
+    """One contact of an account representative with an employer or a prospect (kunjungan), and the step
+    it leaves open. `company` is the registered employer's NPP or, for a prospect, the company id of its
+    reports; a prospect that registers keeps its visits (its reports join the company id to the NPP)."""
+
+    class Channel(models.TextChoices):
+        VISIT = "visit", _("Kunjungan")
+        LETTER = "letter", _("Surat")
+        CALL = "call", _("Telepon")
+        JOINT = "joint", _("Kunjungan bersama Disnaker")
+
+    class Outcome(models.TextChoices):
+        REGISTERED = "registered", _("Mendaftar")
+        PARTIAL = "partial", _("Mendaftar sebagian")
+        REFUSED = "refused", _("Menolak")
+        FOLLOW_UP = "follow_up", _("Perlu tindak lanjut")
+
+    company = models.CharField(
+        _("NPP atau ID perusahaan"),
+        max_length=50,
+        help_text=_("NPP pemberi kerja terdaftar, atau ID perusahaan (WLKP/OSS) untuk perusahaan yang belum terdaftar."),
+    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("kabupaten/kota"))
+    date = models.DateField(_("tanggal"))
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    outcome = models.CharField(_("hasil"), max_length=10, choices=Outcome.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petugas"),
+    )
+    next_step = models.CharField(_("langkah berikutnya"), max_length=200, blank=True)
+    due_date = models.DateField(_("tenggat langkah berikutnya"), null=True, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    import_job = import_trace()
+    history = HistoricalRecords(verbose_name=_("riwayat perubahan"))
+
+    class Meta:
+        ordering = ["-date", "company"]
+        verbose_name = _("kunjungan")
+        verbose_name_plural = pgettext_lazy("jamak", "kunjungan")
+        indexes = [
+            models.Index(fields=["company", "-date"], name="visit_company_latest"),
+            models.Index(fields=["officer", "due_date"], name="visit_officer_due"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "date", "channel"],
+                name="visit_unique_company_date_channel",
+                violation_error_message=_("Kunjungan ke perusahaan ini pada tanggal dan saluran yang sama sudah dicatat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")),
+                name="visit_due_after_date",
+                violation_error_message=_("Tenggat tidak boleh sebelum tanggal kunjungan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.date:%d/%m/%Y}"

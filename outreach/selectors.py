@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from outreach.models import EmployerReport
-from participants.models import Employer, Worker
+from outreach.models import EmployerReport, Visit
+from participants.models import Employer, EmployerFigure, Worker
 from participants.selectors import active_on
 from regions.selectors import cities_for, may_see_personal_data
 from regions.ucj import coverage_rows
@@ -110,25 +110,7 @@ def gap_rows(cities, *, as_of):
     cities = list(cities)
     codes = [code for code, _name, _province in cities]
     coverage = {row.code: row for row in coverage_rows(cities, as_of=as_of)}
-    latest = latest_reports(city_codes=codes, as_of=as_of)
-    registered_active = (
-        Worker.objects.filter(active_on(as_of), employer_id=OuterRef("employer_id"))
-        .order_by()
-        .values("employer_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    short = Greatest(F("reported_workers") - Coalesce(Subquery(registered_active, output_field=IntegerField()), 0), 0)
-    pds = dict(
-        latest.filter(employer__isnull=False).order_by().values("city_id").annotate(n=Sum(short)).values_list("city_id", "n")
-    )
-    pwbd = dict(
-        latest.filter(employer__isnull=True)
-        .order_by()
-        .values("city_id")
-        .annotate(n=Sum("reported_workers"))
-        .values_list("city_id", "n")
-    )
+    pds, pwbd = reported_gaps(codes, as_of=as_of)
     threshold = arrears_threshold(as_of)
     arrears = dict(
         Employer.objects.filter(city__in=codes, paid_until__lt=threshold)
@@ -162,6 +144,30 @@ def gap_rows(cities, *, as_of):
     return rows
 
 
+def reported_gaps(codes, *, as_of):
+    """({city: PDS workers}, {city: PWBD workers}) at as_of from each company's latest report (one query)."""
+    latest = latest_reports(city_codes=codes, as_of=as_of)
+    registered_active = (
+        Worker.objects.filter(active_on(as_of), employer_id=OuterRef("employer_id"))
+        .order_by()
+        .values("employer_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    short = Greatest(F("reported_workers") - Coalesce(Subquery(registered_active, output_field=IntegerField()), 0), 0)
+    sums = (
+        latest.order_by()
+        .values("city_id")
+        .annotate(
+            pds=Sum(short, filter=Q(employer__isnull=False), default=0),
+            pwbd=Sum("reported_workers", filter=Q(employer__isnull=True), default=0),
+        )
+        .values_list("city_id", "pds", "pwbd")
+    )
+    rows = list(sums)
+    return {city: pds for city, pds, _pwbd in rows}, {city: pwbd for city, _pds, pwbd in rows}
+
+
 def gap_total(rows, *, code="", name=""):
     """The sums over distinct cities' rows (each city's parts already clamped at 0); unknown gaps stay out."""
 
@@ -184,3 +190,147 @@ def gap_total(rows, *, code="", name=""):
         summed_unexplained=sum(remainders) if remainders else None,
         is_total=True,
     )
+
+
+def worklist_cities(user):
+    """Cities whose employer lists the user may see: staff their scope; an official its city if an admin
+    opted it in (City.officials_see_employers). Names of companies only, never of workers."""
+    cities = cities_for(user)
+    return cities if may_see_personal_data(user) else cities.filter(officials_see_employers=True)
+
+
+def visits_for(user):
+    """Visits of the user's cities (staff only, like the reports they act on)."""
+    if not may_see_personal_data(user):
+        return Visit.objects.none()
+    return Visit.objects.filter(city__in=cities_for(user).values("code"))
+
+
+def company_city(company):
+    """The city of an NPP (a registered employer) or else of a reported company id; None when neither."""
+    employer_city = Employer.objects.filter(npp=company).values_list("city_id", flat=True).first()
+    if employer_city:
+        return employer_city
+    return EmployerReport.objects.filter(company_id=company).order_by("-pk").values_list("city_id", flat=True).first()
+
+
+def latest_visits(companies):
+    """{company key: its latest Visit} for the NPPs and company ids given (one query)."""
+    latest = {}
+    for visit in Visit.objects.filter(company__in=set(companies)).select_related("officer").order_by("company", "-date", "-pk"):
+        latest.setdefault(visit.company, visit)
+    return latest
+
+
+def open_visits(visits):
+    """Visits whose next step is still open: no later visit of the same company was recorded since."""
+    later = Visit.objects.filter(company=OuterRef("company"), date__gt=OuterRef("date"))
+    return visits.exclude(due_date__isnull=True).filter(~Exists(later))
+
+
+def week_end(today):
+    """The Sunday closing today's week."""
+    return today + dt.timedelta(days=6 - today.weekday())
+
+
+def visits_due(user, *, today):
+    """The logged-in officer's open next steps due by the end of this week (overdue ones included), oldest first."""
+    due = open_visits(visits_for(user).filter(officer=user, due_date__lte=week_end(today)))
+    return due.annotate(company_name=company_name()).order_by("due_date", "company")
+
+
+def company_name():
+    """A visit's company name: its employer's (NPP) or else its latest report's (company id)."""
+    employer = Employer.objects.filter(npp=OuterRef("company")).values("name")[:1]
+    report = EmployerReport.objects.filter(company_id=OuterRef("company")).order_by("-pk").values("name")[:1]
+    return Coalesce(Subquery(employer), Subquery(report))
+
+
+# Worklists: what an account representative works through, each ranked by what is at stake. They read the
+# employers' active workers from EmployerFigure (the day of the last refresh_figures), so a Kanwil's 50,000
+# employers rank without counting workers per request.
+SIZE_BANDS = {  # BPS's enterprise sizes by workers
+    "micro": (1, 4),
+    "small": (5, 19),
+    "medium": (20, 99),
+    "large": (100, None),
+}
+
+
+def _registered_active():
+    return Coalesce(F("employer__figure__active_workers"), 0)
+
+
+def unregistered_list(cities, *, as_of):
+    """PDS tenaga kerja: registered employers' latest reports with more workers than BPJS has active,
+    most unregistered first."""
+    return (
+        latest_reports(city_codes=cities, as_of=as_of)
+        .filter(employer__isnull=False)
+        .annotate(registered=_registered_active())
+        .annotate(unregistered=F("reported_workers") - F("registered"))
+        .filter(unregistered__gt=0)
+        .order_by("-unregistered", "company_id")
+    )
+
+
+def wage_gap_list(cities, *, as_of):
+    """PDS upah: registered employers whose report's average wage is above the average wage of their active
+    workers at BPJS (both known), ranked by the monthly wages not reported for those workers:
+    (reported total / reported workers - BPJS total / BPJS workers) x BPJS workers, in whole rupiah."""
+    figure = "employer__figure__"
+    shortfall = (
+        F("reported_wage_total") * F(f"{figure}active_workers") - F(f"{figure}active_wage_total") * F("reported_workers")
+    ) / F("reported_workers")
+    return (
+        latest_reports(city_codes=cities, as_of=as_of)
+        .filter(
+            employer__isnull=False,
+            reported_wage_total__gt=0,
+            reported_workers__gt=0,
+            **{f"{figure}active_workers__gt": 0, f"{figure}active_wage_total__gt": 0},
+        )
+        .annotate(
+            registered=F(f"{figure}active_workers"),
+            bpjs_wage_total=F(f"{figure}active_wage_total"),
+            wage_shortfall=ExpressionWrapper(shortfall, output_field=BigIntegerField()),
+        )
+        .filter(wage_shortfall__gt=0)
+        .order_by("-wage_shortfall", "company_id")
+    )
+
+
+def arrears_list(cities, *, as_of):
+    """Employers in arrears at as_of, most active workers at stake first."""
+    return (
+        Employer.objects.filter(city__in=cities, paid_until__lt=arrears_threshold(as_of))
+        .select_related("city")
+        .annotate(at_stake=Coalesce(F("figure__active_workers"), 0))
+        .order_by("-at_stake", "paid_until", "npp")
+    )
+
+
+def prospect_list(cities, *, as_of):
+    """PWBD: companies reported but not registered with BPJS, largest first."""
+    prospects = latest_reports(city_codes=cities, as_of=as_of).filter(employer__isnull=True)
+    return prospects.order_by("-reported_workers", "company_id")
+
+
+def last_outcome(*keys):
+    """The outcome of the latest visit under any of the row's company keys (field paths), for filtering."""
+    condition = Q()
+    for key in keys:
+        condition |= Q(company=OuterRef(key))
+    return Subquery(Visit.objects.filter(condition).order_by("-date", "-pk").values("outcome")[:1])
+
+
+def sectors_of(city_codes):
+    """The sectors on record (reports and employers) in these cities, sorted, for the worklists' filter."""
+    reported = EmployerReport.objects.filter(city__in=city_codes).exclude(sector="").values_list("sector", flat=True)
+    registered = Employer.objects.filter(city__in=city_codes).exclude(sector="").values_list("sector", flat=True)
+    return sorted(set(reported.distinct()) | set(registered.distinct()))
+
+
+def figures_day():
+    """The day the employers' active workers (EmployerFigure) were counted, or None before any refresh."""
+    return EmployerFigure.objects.values_list("day", flat=True).first()

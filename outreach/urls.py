@@ -4,4 +4,5 @@ from outreach import views
 
 urlpatterns = [
     path("gap/", views.gap_table, name="gap"),
+    path("worklist/", views.worklist, name="worklist"),
 ]

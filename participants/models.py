@@ -193,6 +193,21 @@ class CoverageFigure(models.Model):
         return f"{self.city_id} {self.group} {self.day}: {self.joined_total - self.left_total}"
 
 
+class EmployerFigure(models.Model):
+    """An employer's active workers and their monthly wage total on the day of the last `refresh_figures`
+    (what the outreach worklists rank by: reported headcount or wages against what BPJS has)."""
+
+    employer = models.OneToOneField(
+        Employer, on_delete=models.CASCADE, primary_key=True, related_name="figure", db_constraint=False
+    )
+    day = models.DateField()
+    active_workers = models.PositiveIntegerField()
+    active_wage_total = models.BigIntegerField(null=True)  # of the active workers with a wage on record
+
+    def __str__(self):
+        return f"{self.employer_id} {self.day}: {self.active_workers}"
+
+
 class PersonalDataAccess(models.Model):
     """Who looked up which NIK or downloaded personal data, and when (kept out of application logs)."""
 

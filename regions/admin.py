@@ -226,8 +226,8 @@ class CityProvinceFilter(ProvinceFilter):
 @admin.register(City)
 class CityAdmin(ScopedAdmin):
     scope_selector = cities_for
-    list_display = ["code", "name", "kind", "province"]
-    list_filter = ["kind", CityProvinceFilter]
+    list_display = ["code", "name", "kind", "province", "officials_see_employers"]
+    list_filter = ["kind", CityProvinceFilter, "officials_see_employers"]
     list_select_related = ["province"]
     search_fields = ["code", "name"]
 

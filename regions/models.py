@@ -32,6 +32,12 @@ class City(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="cities", verbose_name=_("provinsi"))
+    # Set by an admin when the Pemda works the employer lists with the branch (e.g. joint Disnaker visits).
+    officials_see_employers = models.BooleanField(
+        _("pejabat Pemda boleh melihat daftar perusahaan"),
+        default=False,
+        help_text=_("Nama perusahaan pada daftar kerja; tidak pernah NIK atau nama pekerja."),
+    )
 
     class Meta:
         ordering = ["code"]

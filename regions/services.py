@@ -33,6 +33,9 @@ _PARTICIPANT_EDIT = [
     "outreach.view_employerreport",
     "outreach.add_employerreport",  # the employer_reports import
     "outreach.change_employerreport",
+    "outreach.view_visit",
+    "outreach.add_visit",  # also the visits import
+    "outreach.change_visit",
 ]
 # Account numbers are entered (form or bank_accounts import) by branch staff only, who see them in full;
 # regional staff see them masked and must not be able to rewrite where a subsidy is paid.

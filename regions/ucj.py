@@ -221,9 +221,9 @@ def trend(city, *, as_of, months=24):
 
 def pace(row, *, as_of):
     """When the target would be reached at the last 12 months' growth: a date, "reached", or None."""
-    if row.target_percent is None or not row.potential_total or row.change_12m is None:
+    needed = still_needed(row)
+    if needed is None or row.change_12m is None:
         return None, "unknown"
-    needed = math.ceil(row.target_percent * row.potential_total / 100) - row.active_total
     if needed <= 0:
         return None, "reached"
     if row.change_12m <= 0:
@@ -232,3 +232,66 @@ def pace(row, *, as_of):
     if months > 600:
         return None, "not_at_this_pace"
     return months_before(as_of, -months), "on_pace"
+
+
+def still_needed(row):
+    """Participants the city still lacks to reach its target: ceil(target x potential / 100) - active
+    (0 or less once reached), or None without a target or potential."""
+    if row.target_percent is None or not row.potential_total:
+        return None
+    return math.ceil(row.target_percent * row.potential_total / 100) - row.active_total
+
+
+@dataclass
+class Needs:
+    """What it takes to reach the target by its deadline (see `needs`)."""
+
+    state: str  # "unknown" (no target or potential), "reached", or "needs"
+    target_percent: Decimal | None = None
+    deadline: dt.date | None = None
+    needed: int = 0  # participants still lacking
+    months: int = 0  # month ends after as_of up to the deadline
+    per_month: int = 0
+    per_month_pu: int = 0
+    per_month_bpu: int = 0
+    pace_per_month: Decimal | None = None  # net new a month over the last 12 months
+    plan_workers: int = 0  # PDS + PWBD workers on record (outreach's gap breakdown)
+
+    @property
+    def plan_share(self):
+        """How much of what is needed registering every PDS and PWBD worker would cover, in %, at most 100."""
+        if self.needed <= 0:
+            return None
+        return min(Decimal(100), percent(self.plan_workers, self.needed))
+
+
+def needs(row, *, as_of, plan_workers=0):
+    """ "Needs N net new participants a month (PU x, BPU y) to reach the target T by D".
+
+    D is 31 December of the target's year (the workforce estimate it belongs to), or of as_of's year when
+    that has passed and no newer target exists. N = ceil(still needed / months left), months left = the
+    month ends after as_of up to D (at least 1: as_of 30 June leaves 6, 12 June leaves 7). N is split between PU and BPU
+    in proportion to their uncovered workers (potential - active, at least 0), PU rounded half-up and BPU the
+    rest, so x + y = N. The pace is the last 12 months' net change / 12."""
+    needed = still_needed(row)
+    if needed is None:
+        return Needs("unknown")
+    deadline = dt.date(max(row.year or as_of.year, as_of.year), 12, 31)
+    pace_per_month = None
+    if row.change_12m is not None:
+        pace_per_month = (Decimal(row.change_12m) / 12).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    result = Needs(
+        "reached", target_percent=row.target_percent, deadline=deadline, pace_per_month=pace_per_month, plan_workers=plan_workers
+    )
+    if needed <= 0:
+        return result
+    month_end = as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]
+    months = max(1, deadline.year * 12 + deadline.month - (as_of.year * 12 + as_of.month) + (0 if month_end else 1))
+    per_month = math.ceil(needed / months)
+    uncovered_pu = max(0, row.potential_pu - row.active_pu)
+    uncovered_bpu = max(0, row.potential_bpu - row.active_bpu)
+    share = Decimal(uncovered_pu) / Decimal(uncovered_pu + uncovered_bpu) if uncovered_pu + uncovered_bpu else Decimal(1)
+    per_month_pu = int((per_month * share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    result.state, result.needed, result.months, result.per_month = "needs", needed, months, per_month
+    result.per_month_pu, result.per_month_bpu = per_month_pu, per_month - per_month_pu
+    return result

@@ -10,13 +10,14 @@ from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
 from config.spreadsheets import export_response
+from outreach.selectors import reported_gaps
 from participants.selectors import largest_employers
 from regions import charts, maps
 from regions.filters import CityFilter, scoped_filter
 from regions.models import Access, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
-from regions.ucj import city_surroundings, coverage_rows, pace, rollup, trend
+from regions.ucj import city_surroundings, coverage_rows, needs, pace, rollup, trend
 
 
 @login_required
@@ -106,13 +107,17 @@ def grouping_of(request):
 def figures_page(request, rows, cities, *, grouping, roll_up, table_class, export, refused=False, query="", **table_options):
     """What the figures tables (/ucj/, /bsu/, /gap/) share: the rows rolled up per `grouping` with
     `roll_up(rows, code=, name=)`, then either the ?_export= download of every row (`export` = file name, CSV
-    header, row function) or the totals and a paginated table. Returns (download, table, total)."""
+    header, row function) or the totals and a paginated table. Returns (download, table, total).
+
+    The total is rolled up from the per-city rows, once per city: a city served by two offices is in both
+    offices' rows, and a city of no office in a row of its own, but in the total once, whatever the grouping."""
+    total = roll_up(list({row.code: row for row in rows}.values()), code="", name=_("Total"))
     if grouping:
-        rows = grouped(rows, grouping, cities, request.user, roll_up, query=query)
+        ungrouped_url = f"?{query_with(request, group=None, page=None)}"
+        rows = grouped(rows, grouping, cities, request.user, roll_up, query=query, ungrouped_url=ungrouped_url)
     filename, header, row_of = export
     if not refused and (download := export_response(request, filename, header, (row_of(row) for row in rows))):
         return download, None, None
-    total = roll_up(rows, code="", name=_("Total"))
     table = table_class(rows, totals=total, order_by=request.GET.get("sort"), grouping=grouping, **table_options)
     RequestConfig(request, paginate={"per_page": FIGURE_ROWS_PER_PAGE}).configure(table)
     return None, table, total
@@ -125,14 +130,15 @@ def refuse_input(request, filters):
     return bool(filters.input_errors)
 
 
-def grouped(rows, grouping, cities, user, total, query=""):
+def grouped(rows, grouping, cities, user, total, query="", ungrouped_url="?"):
     """The same figures rolled up per province, kanwil or branch office by `total(rows, code=, name=)`
-    (summed counts); each roll-up links to the filter showing its cities (plus `query`)."""
+    (summed counts); each roll-up links to the filter showing its cities (plus `query`). The cities in no
+    office group have no such filter: their row links to `ungrouped_url`, the table of one row per city."""
     by_code = {row.code: row for row in rows}
     result = []
     for code, name, parameter, members in city_groups(grouping, cities, user):
         row = total([by_code[c] for c in members], code=code, name=name)
-        row.url = f"?{parameter}={code}{query}"
+        row.url = f"?{parameter}={code}{query}" if parameter else ungrouped_url
         result.append(row)
     return result
 
@@ -148,6 +154,7 @@ def city_detail(request, code):
     rows, totals = city_surroundings(city, visible=cities_for(request.user), as_of=as_of)
     (row,) = [r for r in rows if r.code == city.code]
     reach_date, reach_state = pace(row, as_of=as_of)
+    pds, pwbd = (found.get(city.code) or 0 for found in reported_gaps([city.code], as_of=as_of))
     comparison = comparison_rows(row, totals)
     print_layout = request.GET.get("print") == "1"
     context = {
@@ -157,6 +164,9 @@ def city_detail(request, code):
         "filter": filters,
         "reach_date": reach_date,
         "reach_state": reach_state,
+        "needs": needs(row, as_of=as_of, plan_workers=pds + pwbd),
+        "pds_workers": pds,
+        "pwbd_workers": pwbd,
         "trend": charts.trend_chart(trend(city, as_of=as_of), row.target_percent),
         "comparison": comparison,
         "comparison_chart": charts.bar_chart(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from regions.filters import scoped_filter
 from regions.models import Office
-from regions.selectors import GROUPINGS, may_see_personal_data
+from regions.selectors import GROUPINGS, OUTSIDE_GROUP, UNSERVED_GROUP, may_see_personal_data
 from regions.views import figures_page, grouping_of
 from subsidies.admin_filters import SCREENED_IN, recipient_list_url
 from subsidies.figures import (
@@ -97,7 +97,8 @@ class PeopleLinks:
         if self.grouping == "province":
             return {"province": row.code}
         if self.grouping == "office":
-            return {"office": row.code}
+            # the cities of no (visible) branch have no office filter to list their recipients by
+            return None if row.code in (UNSERVED_GROUP, OUTSIDE_GROUP) else {"office": row.code}
         if self.grouping in GROUPINGS:
             return None  # a kanwil: the admin list filters branch offices only
         return {"city": row.code}

@@ -9,6 +9,7 @@ and Sambas), official (Kota Singkawang). "In" objects belong to Singkawang (or t
 import job); "out" objects to Balikpapan (kanwil K2, cabang BPN) or to another user's import job.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from imports.models import ImportJob
-from outreach.models import EmployerReport
+from outreach.models import EmployerReport, Visit
 from participants.models import PersonalDataAccess, Worker
 from participants.tests.factories import WorkerFactory
 from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
@@ -77,6 +78,8 @@ EXPECTED = {
     "bsu/nik/": "302 200 200 200 404",  # staff only: officials never see names
     "perhatian/": ("302 200 200 200 404", "302 200 404 404 404"),  # staff only: it lists people
     "gap/": ("302 200 200 200 200", "302 200 404 404 404"),  # counts only: officials see their city
+    # employer names: staff of the scope; officials only where an admin opted the city in (not here)
+    "worklist/": ("302 200 200 200 404", "302 200 404 404 404"),
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -132,6 +135,9 @@ EXPECTED = {
     ),
     # employer reports name companies: staff of the scope only, never officials
     **admin_model("outreach/employerreport", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True),
+    **admin_model(
+        "outreach/visit", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True, extra={history_record("outreach/visit"): (ANY, STAFF_OUT)}
+    ),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
     **admin_model(
@@ -253,8 +259,18 @@ def world(users, bsu, settings):
             ).pk
             for s, w in workers.items()
         },
+        "outreach/visit": {s: visit_with_history(w.employer) for s, w in workers.items()},
     }
     return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side}
+
+
+def visit_with_history(employer):
+    visit = Visit.objects.create(
+        company=employer.npp, city=employer.city, date=dt.date(2025, 6, 2), channel="visit", outcome="follow_up"
+    )
+    visit.next_step = "Kirim surat"
+    visit.save()  # a history record to open
+    return visit.pk
 
 
 def concrete_url(route, side, role, world):
@@ -266,6 +282,7 @@ def concrete_url(route, side, role, world):
         "bsu/": f"/bsu/?province={query}&_export=csv",
         "perhatian/": f"/perhatian/?province={query}",
         "gap/": f"/gap/?province={query}&_export=csv",
+        "worklist/": f"/worklist/?list=arrears&city={'61.72' if side == 'in' else '64.71'}&_export=csv",
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
         "admin/r/<path:content_type_id>/<path:object_id>/": (
             f"/admin/r/{ContentType.objects.get_for_model(Worker).pk}/{world['workers']['in'].pk}/"

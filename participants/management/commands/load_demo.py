@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from outreach.demo import outreach_demo_load
 from participants.demo import demo_load
 from participants.figures import figures_refresh
 from participants.models import CoverageFigure
@@ -87,4 +88,9 @@ class Command(BaseCommand):
             for username, role, scope in DEMO_ACCOUNTS:
                 user_create(username=username, role=role, scope_code=scope, password=DEMO_PASSWORD, update=True)
                 self.stdout.write(f"  {username:<20} {role:<9} {scope or '-'}")
+        outreach = outreach_demo_load()  # after the accounts: the demo visits are cabang.singkawang's
+        self.stdout.write(
+            f"outreach: reports={outreach['reports']} prospects={outreach['prospects']} "
+            f"arrears={outreach['employers_in_arrears']} visits={outreach['visits']}"
+        )
         self.stdout.write(f"seconds={time.monotonic() - started:.1f}")
