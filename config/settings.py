@@ -52,11 +52,15 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "config",
     "imports",
     "regions",
     "participants",
     "outreach",
+    "published",
     "subsidies",
 ]
 
@@ -245,3 +249,26 @@ if JANGKAU_ARREARS_MONTHS < 1:
     raise ImproperlyConfigured("JANGKAU_ARREARS_MONTHS harus 1 atau lebih.")
 SIMPLE_HISTORY_REVERT_DISABLED = True
 AXES_VERBOSE = False
+
+# Read-only JSON API of published figures (/api/): a token (`Authorization: Token KEY` or `Bearer KEY`, made by
+# an admin in the admin site) or a logged-in browser session; JSON only; scoped like the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "published.api_base.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "published.api_base.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jangkau API",
+    "VERSION": "1",
+    "DESCRIPTION": "Published UCJ and BSU figures per regency/city and month. / "
+    "Angka resmi UCJ dan BSU per kabupaten/kota dan bulan.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"FlagCodeEnum": "published.api.FLAG_CODES"},
+}

@@ -21,7 +21,9 @@ urlpatterns = [
     # behind the admin's login like the rest of /admin/
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(views.view_on_site)),
     path("admin/", admin.site.urls),
+    path("api/", include("published.api_urls")),
     path("", include("subsidies.urls")),
     path("", include("regions.urls")),
     path("", include("outreach.urls")),
+    path("", include("published.urls")),
 ]

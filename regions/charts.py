@@ -212,3 +212,66 @@ def bar_chart(
         total=len(items),
         has_target=any(bar.target_x is not None for bar in bars),
     )
+
+
+# Waterfall: how a percentage moved from one month to the next ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    value: Decimal  # the step's change (or, for the ends, the level)
+    x: float
+    y: float
+    height: float
+    css_class: str  # "level", "up" or "down"
+    is_level: bool
+
+
+def waterfall_chart(start, steps, end, *, labels=("", ""), width=560, height=200):
+    """Geometry of a waterfall from `start` to `end` (percentages) through `steps` [(label, change)], whose
+    changes add up to end - start; the ends are drawn as levels from the axis' floor (a little below the lower
+    level, so small changes stay visible), each step as a floating bar."""
+    running, tops = Decimal(start), [Decimal(start), Decimal(end)]
+    for _label, change in steps:
+        running += Decimal(change)
+        tops.append(running)
+    # zoomed to the levels' neighbourhood: a month's change is a fraction of a point on a level of 20-50 %
+    span = max(max(tops) - min(tops), Decimal("0.2"))
+    low = max(Decimal(0), min(tops) - 2 * span) if min(tops) >= 0 else min(tops) - span
+    high = max(tops) + span / 2
+    left, bottom, column = 10, 34, (width - 20) / (len(steps) + 2)
+
+    def y(value):
+        return round(float((high - Decimal(value)) / (high - low)) * (height - bottom - 10) + 10, 1)
+
+    bars, running = [], Decimal(start)
+    bars.append(Step(labels[0], Decimal(start), left, y(start), round(y(low) - y(start), 1), "level", True))
+    for index, (label, change) in enumerate(steps, start=1):
+        change = Decimal(change)
+        top, base = max(running, running + change), min(running, running + change)
+        bars.append(
+            Step(
+                label,
+                change,
+                round(left + index * column, 1),
+                y(top),
+                max(round(y(base) - y(top), 1), 1),
+                "up" if change >= 0 else "down",
+                False,
+            )
+        )
+        running += change
+    bars.append(
+        Step(
+            labels[1], Decimal(end), round(left + (len(steps) + 1) * column, 1), y(end), round(y(low) - y(end), 1), "level", True
+        )
+    )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "bar_width": round(column * 0.6, 1),
+        "baseline": y(low),
+        "label_y": height - 18,
+    }

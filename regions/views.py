@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from config.spreadsheets import export_response
 from outreach.selectors import reported_gaps
 from participants.selectors import largest_employers
+from published.selectors import coverage_of, latest_snapshot, waterfall
 from regions import charts, maps
 from regions.filters import CityFilter, scoped_filter
 from regions.models import Access, UcjBand
@@ -36,11 +37,19 @@ def ucj_table(request):
     refused = refuse_input(request, filters)
     as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
-    city_rows = coverage_rows(cities, as_of=as_of)
+    own_city = access_of(request.user).city_id if role_of(request.user) == Access.Role.OFFICIAL else None
+    snapshot, published, shown = published_choice(request, own_city) if own_city else (None, False, {"staff": True})
+    if published:  # an official's one city, as published; the file names its snapshot
+        as_of = snapshot.as_of
+        city_rows = [coverage_of(snapshot, UcjBand.objects.all())]
+        filename = f"ucj-{as_of}-angka-resmi-{snapshot.pk}-{snapshot.short_hash}"
+    else:
+        city_rows = coverage_rows(cities, as_of=as_of)
+        filename = f"ucj-{as_of}"
     grouping = grouping_of(request)
     export, table, total = figures_page(
         request, city_rows, cities, grouping=grouping, roll_up=rollup, table_class=CoverageTable,
-        export=(f"ucj-{as_of}", UCJ_CSV_HEADER, export_row), refused=refused,
+        export=(filename, UCJ_CSV_HEADER, export_row), refused=refused,
     )  # fmt: skip
     if export:
         return export
@@ -53,6 +62,7 @@ def ucj_table(request):
         "query": request.GET.urlencode(),
         "grouping": grouping,
         "ranking": charts.bar_chart(ranking_items(city_rows), ranked=True),
+        **shown,
         **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
     }
     return render(request, "regions/ucj.html", context, status=400 if refused else 200)
@@ -148,11 +158,19 @@ def city_detail(request, code):
     city = get_object_or_404(cities_for(request.user), code=code)
     filters = CityFilter(request.GET or None, user=request.user)
     refused = refuse_input(request, filters)
-    as_of = filters.as_of_date
+    snapshot, published, shown = published_choice(request, city.code)
+    staff = shown["staff"]
+    as_of = snapshot.as_of if published else filters.as_of_date
     # The city among the province's cities the user may see (the others are drawn grey on the map), and the
     # province's and kanwil's totals (aggregates of every city in them, whoever looks).
     rows, totals = city_surroundings(city, visible=cities_for(request.user), as_of=as_of)
     (row,) = [r for r in rows if r.code == city.code]
+    series = trend(city, as_of=as_of)
+    if published:  # the published figures replace today's reading of that day, on the headline, map and trend
+        row = coverage_of(snapshot, row.bands)
+        rows = [row if r.code == city.code else r for r in rows]
+        series[-1] = (as_of, row.active_total, row.ucj_percent)
+        filters.form.fields["as_of"].initial = as_of
     reach_date, reach_state = pace(row, as_of=as_of)
     pds, pwbd = (found.get(city.code) or 0 for found in reported_gaps([city.code], as_of=as_of))
     comparison = comparison_rows(row, totals)
@@ -167,7 +185,7 @@ def city_detail(request, code):
         "needs": needs(row, as_of=as_of, plan_workers=pds + pwbd),
         "pds_workers": pds,
         "pwbd_workers": pwbd,
-        "trend": charts.trend_chart(trend(city, as_of=as_of), row.target_percent),
+        "trend": charts.trend_chart(series, row.target_percent),
         "comparison": comparison,
         "comparison_chart": charts.bar_chart(
             (
@@ -178,7 +196,9 @@ def city_detail(request, code):
             label_width=130,
         ),
         "bands": row.bands,
-        "employers": largest_employers(request.user, city=city, as_of=as_of) if may_see_personal_data(request.user) else None,
+        "employers": largest_employers(request.user, city=city, as_of=as_of) if staff else None,
+        **shown,
+        "snapshot_waterfall": waterfall(snapshot) if snapshot else None,
         "print_layout": print_layout,
         "print_url": f"?{query_with(request, print='1')}",
         "screen_url": f"?{query_with(request, print=None)}",
@@ -191,6 +211,26 @@ def city_detail(request, code):
         ),
     }
     return render(request, "regions/city.html", context, status=400 if refused else 200)
+
+
+def published_choice(request, city_code):
+    """Which figures of a city a page shows: officials read the latest published month (figures that never
+    change) unless they switch to today's provisional figures (?provisional=1) or pick a date; staff read
+    today's and see the latest snapshot beside them. Returns (latest snapshot, shows it, template context)."""
+    staff = may_see_personal_data(request.user)
+    snapshot = latest_snapshot(request.user, city_code)
+    shows = not staff and snapshot is not None and "as_of" not in request.GET and request.GET.get("provisional") != "1"
+    return (
+        snapshot,
+        shows,
+        {
+            "staff": staff,
+            "snapshot": snapshot,
+            "shows_published": shows,
+            "provisional_url": f"?{query_with(request, provisional='1', as_of=None)}",
+            "published_url": f"?{query_with(request, provisional=None, as_of=None)}",
+        },
+    )
 
 
 def comparison_rows(row, totals):

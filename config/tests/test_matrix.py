@@ -19,11 +19,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from rest_framework.authtoken.models import Token
 
 from imports.models import ImportJob
 from outreach.models import EmployerReport, Visit
 from participants.models import PersonalDataAccess, Worker
 from participants.tests.factories import WorkerFactory
+from published.models import FlagThreshold, Snapshot
+from published.services import month_data, snapshot_create
 from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
 from subsidies.models import BankAccount, Recipient
 from subsidies.services import bsu_screen
@@ -37,7 +40,9 @@ NOBODY = "302 403 403 403 302"
 NOT_STAFF_ADD = "302 200 403 403 302"
 STAFF_OUT = "302 200 404 404 302"  # another region's object: 404, like a region page
 REDIRECT = "302 302 302 302 302"
-APP_INDEX = "admin/^(?P<app_label>auth|django_tasks_database|axes|imports|regions|participants|outreach|subsidies)/$"
+APP_INDEX = (
+    "admin/^(?P<app_label>auth|django_tasks_database|axes|authtoken|imports|regions|participants|outreach|published|subsidies)/$"
+)
 
 
 def admin_model(path, listing, add, change, delete, history, *, scoped, extra=None):
@@ -80,6 +85,16 @@ EXPECTED = {
     "gap/": ("302 200 200 200 200", "302 200 404 404 404"),  # counts only: officials see their city
     # employer names: staff of the scope; officials only where an admin opted the city in (not here)
     "worklist/": ("302 200 200 200 404", "302 200 404 404 404"),
+    # published figures: each role its cities' snapshots (officials: published ones), another region's 404
+    "figures/": "302 200 200 200 200",
+    "figures/<int:pk>/": ("302 200 200 200 200", "302 200 404 404 404"),
+    # read-only API of published figures: a token or a session, else 401 (no redirect); scoped like the pages
+    "api/": "401 200 200 200 200",
+    "api/schema/": "200 200 200 200 200",  # the OpenAPI document is public: shapes, no figures
+    "api/snapshots/": ("401 200 200 200 200", "401 200 200 200 200"),  # ?city= outside the scope: an empty list
+    "api/snapshots/<int:pk>/": ("401 200 200 200 200", "401 200 404 404 404"),
+    "api/cities/": "401 200 200 200 200",
+    "api/cities/<str:code>/": ("401 200 200 200 200", "401 200 404 404 404"),
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -92,6 +107,8 @@ EXPECTED = {
     APP_INDEX: ANY,
     "admin/(?P<url>.*)$": "302 404 404 404 302",
     **admin_model("auth/group", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    # API tokens: created and revoked by admins only (no role group holds authtoken permissions)
+    **admin_model("authtoken/tokenproxy", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model(
         "auth/user",
         ADMIN_ONLY,
@@ -138,6 +155,7 @@ EXPECTED = {
     **admin_model(
         "outreach/visit", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True, extra={history_record("outreach/visit"): (ANY, STAFF_OUT)}
     ),
+    **admin_model("published/flagthreshold", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
     **admin_model(
@@ -241,6 +259,7 @@ def world(users, bsu, settings):
         "regions/ucjband": UcjBand.objects.first().pk,
         "participants/personaldataaccess": access.pk,
         "subsidies/programme": bsu.pk,
+        "published/flagthreshold": FlagThreshold.objects.first().pk,
     }
     by_side = {
         "regions/city": {"in": "61.72", "out": "64.71"},
@@ -261,7 +280,15 @@ def world(users, bsu, settings):
         },
         "outreach/visit": {s: visit_with_history(w.employer) for s, w in workers.items()},
     }
-    return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side}
+    snapshots = {side: published_snapshot(code) for side, code in (("in", "61.72"), ("out", "64.71"))}
+    return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side, "snapshots": snapshots}
+
+
+def published_snapshot(code):
+    ((_code, data),) = month_data(dt.date(2025, 5, 1), city_codes=[code])
+    snapshot = snapshot_create(code=code, period=dt.date(2025, 5, 1), version=1, data=data, user=None)
+    Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.PUBLISHED)
+    return snapshot.pk
 
 
 def visit_with_history(employer):
@@ -284,6 +311,10 @@ def concrete_url(route, side, role, world):
         "gap/": f"/gap/?province={query}&_export=csv",
         "worklist/": f"/worklist/?list=arrears&city={'61.72' if side == 'in' else '64.71'}&_export=csv",
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
+        "figures/<int:pk>/": f"/figures/{world['snapshots'][side]}/",
+        "api/snapshots/": f"/api/snapshots/?city={'61.72' if side == 'in' else '64.71'}",
+        "api/snapshots/<int:pk>/": f"/api/snapshots/{world['snapshots'][side]}/",
+        "api/cities/<str:code>/": "/api/cities/61.72/" if side == "in" else "/api/cities/64.71/",
         "admin/r/<path:content_type_id>/<path:object_id>/": (
             f"/admin/r/{ContentType.objects.get_for_model(Worker).pk}/{world['workers']['in'].pk}/"
         ),
@@ -299,6 +330,10 @@ def concrete_url(route, side, role, world):
         own = world["jobs"].get(role, world["jobs"]["branch"])
         job = own if side == "in" else world["jobs"]["other_branch"]
         return "/" + route.replace("<path:object_id>", str(job.pk)).replace("<int:job_id>", str(job.pk))
+    if route.startswith("admin/authtoken/tokenproxy/<"):  # the token admin names a token by its user's id
+        holder = world["jobs"]["official"].created_by
+        Token.objects.get_or_create(user=holder)
+        return "/" + route.replace("<path:object_id>", str(holder.pk))
     model = "/".join(route.split("/")[1:3])
     pk = world["same"][model] if model in world["same"] else world["by_side"][model][side]
     if "^([^/]+)/history/([^/]+)/$" in route:

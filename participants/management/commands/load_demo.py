@@ -12,6 +12,7 @@ from outreach.demo import outreach_demo_load
 from participants.demo import demo_load
 from participants.figures import figures_refresh
 from participants.models import CoverageFigure
+from published.demo import published_demo_load
 from regions.services import user_create
 from subsidies.demo import bsu_demo_load
 
@@ -92,5 +93,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"outreach: reports={outreach['reports']} prospects={outreach['prospects']} "
             f"arrears={outreach['employers_in_arrears']} visits={outreach['visits']}"
+        )
+        published = published_demo_load()  # after the accounts: the sign-off steps name them
+        self.stdout.write(
+            f"published: snapshots={published['snapshots']} flagged={published['flagged']} reopened={published['reopened']}"
         )
         self.stdout.write(f"seconds={time.monotonic() - started:.1f}")

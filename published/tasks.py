@@ -1,0 +1,42 @@
+"""The month-end close as a background task: it closes the month just ended and schedules the next one.
+
+django-tasks has no scheduler; like the import sweep (imports/tasks.py), the task queues its own successor for
+the first day of the next month. The chain is started by every figures refresh (`close_schedule`), so a system
+that takes imports always has one close waiting.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from published.services import period_close, previous_period
+
+CLOSE_PATH = "published.tasks.close_month"
+CLOSE_HOUR = 1  # 01:00 local time on the 1st: the month's last imports of the evening are in
+
+
+def next_close(now=None):
+    """01:00 on the first day of the next month, local time."""
+    today = timezone.localdate(now)
+    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return timezone.make_aware(dt.datetime.combine(first, dt.time(CLOSE_HOUR)))
+
+
+def close_schedule():
+    """Makes sure one month-end close is waiting (database backend only)."""
+    if not isinstance(close_month.get_backend(), DatabaseBackend):
+        return
+    if DBTaskResult.objects.filter(task_path=CLOSE_PATH, status=TaskResultStatus.READY).exists():
+        return
+    close_month.using(run_after=next_close()).enqueue()
+
+
+@task()
+def close_month():
+    """Closes the month before today (PROVISIONAL snapshots of every city), then queues the next close."""
+    period_close(previous_period(timezone.localdate().replace(day=1)))
+    close_schedule()
