@@ -1,7 +1,6 @@
 """Import kinds `employer_reports` (companies' reported headcounts: WLKP, OSS, surveys; registered or not) and
 `visits` (the branch's contacts with them, kunjungan)."""
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,6 +10,7 @@ from imports.kinds import Built, Column, Kind, choice, register
 from outreach.models import EmployerReport, Visit
 from participants.import_kinds import CITY_CODE, bounded_text
 from participants.models import Employer
+from regions.selectors import officers_for
 
 
 def source_text(value):
@@ -166,12 +166,14 @@ class VisitKind(Kind):
     key_label = gettext_lazy("NPP atau ID perusahaan")
 
     def prepare(self, rows, context):
-        """{company: city} of the NPPs and reported company ids named, and {username: id} of the officers."""
+        """{company: city} of the NPPs and reported company ids named (an NPP wins; of a company id's reports the
+        latest, as outreach.selectors.company_city), and {username: id} of the officers the uploader may name."""
         companies = {r["company"] for r in rows if r["company"]}
-        cities = dict(EmployerReport.objects.filter(company_id__in=companies).values_list("company_id", "city_id"))
-        cities.update(Employer.objects.filter(npp__in=companies).values_list("npp", "city_id"))  # an NPP wins
+        reports = EmployerReport.objects.filter(company_id__in=companies).order_by("pk").values_list("company_id", "city_id")
+        cities = dict(reports)
+        cities.update(Employer.objects.filter(npp__in=companies).values_list("npp", "city_id"))
         usernames = {r["officer"] for r in rows if r["officer"]}
-        officers = dict(get_user_model().objects.filter(username__in=usernames, is_active=True).values_list("username", "id"))
+        officers = dict(officers_for(context.job.created_by).filter(username__in=usernames).values_list("username", "id"))
         return cities, officers
 
     def build(self, v, lookups, context):
@@ -179,21 +181,15 @@ class VisitKind(Kind):
         errors = []
         company = v["company"]
         city_id = cities.get(company)
-        if city_id is None:
-            errors.append(
-                (
-                    "company",
-                    _("%(company)s bukan NPP pemberi kerja atau ID perusahaan dari laporan perusahaan.") % {"company": company},
-                )
-            )
-        elif context.allowed_cities is not None and city_id not in context.allowed_cities:
+        if city_id is None or (context.allowed_cities is not None and city_id not in context.allowed_cities):
+            # the same words in and out of scope: a file is no oracle of other regions' companies
             city_id = None
-            errors.append(("company", _("Perusahaan %(company)s di luar cakupan wilayah Anda.") % {"company": company}))
+            errors.append(("company", _("NPP atau ID perusahaan tidak dikenal di wilayah Anda.")))
         officer_id = context.job.created_by_id
         if username := v["officer"]:
             officer_id = officers.get(username)
             if officer_id is None:
-                errors.append(("officer", _("Pengguna %(username)s tidak dikenal atau tidak aktif.") % {"username": username}))
+                errors.append(("officer", _("Petugas %(username)s tidak dikenal di kantor Anda.") % {"username": username}))
         if v["due_date"] and v["date"] and v["due_date"] < v["date"]:
             errors.append(("due_date", _("Tenggat tidak boleh sebelum tanggal kunjungan.")))
         record = (

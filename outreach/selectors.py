@@ -214,10 +214,11 @@ def company_city(company):
     return EmployerReport.objects.filter(company_id=company).order_by("-pk").values_list("city_id", flat=True).first()
 
 
-def latest_visits(companies):
-    """{company key: its latest Visit} for the NPPs and company ids given (one query)."""
+def latest_visits(user, companies):
+    """{company key: its latest Visit the user may see} for the NPPs and company ids given (one query)."""
     latest = {}
-    for visit in Visit.objects.filter(company__in=set(companies)).select_related("officer").order_by("company", "-date", "-pk"):
+    visits = visits_for(user).filter(company__in=set(companies)).select_related("officer")
+    for visit in visits.order_by("company", "-date", "-pk"):
         latest.setdefault(visit.company, visit)
     return latest
 
@@ -316,12 +317,13 @@ def prospect_list(cities, *, as_of):
     return prospects.order_by("-reported_workers", "company_id")
 
 
-def last_outcome(*keys):
-    """The outcome of the latest visit under any of the row's company keys (field paths), for filtering."""
+def last_outcome(user, *keys):
+    """The outcome of the latest visit (of those the user may see) under any of the row's company keys (field
+    paths), for filtering."""
     condition = Q()
     for key in keys:
         condition |= Q(company=OuterRef(key))
-    return Subquery(Visit.objects.filter(condition).order_by("-date", "-pk").values("outcome")[:1])
+    return Subquery(visits_for(user).filter(condition).order_by("-date", "-pk").values("outcome")[:1])
 
 
 def sectors_of(city_codes):

@@ -15,7 +15,7 @@ from config.formatting import format_number
 from config.spreadsheets import export_response
 from outreach.selectors import figures_day, gap_rows, gap_total, latest_visits, sectors_of, visits_due, worklist_cities
 from outreach.tables import GAP_CSV_HEADER, GapTable, export_row
-from outreach.worklists import WORKLISTS, DueTable, WorklistFilter, export_values, row_keys, visit_of
+from outreach.worklists import STAFF_ONLY_COLUMNS, WORKLISTS, DueTable, WorklistFilter, export_values, row_keys, visit_of
 from regions import charts
 from regions.filters import CityFilter, scoped_filter
 from regions.selectors import may_see_personal_data
@@ -82,7 +82,7 @@ def worklist(request):
     name = request.GET.get("list")
     tabs = [(key, spec.title) for key, spec in WORKLISTS.items()]
     staff = may_see_personal_data(request.user)  # officials of an opted-in city: the lists, no visits
-    due = visits_due(request.user, today=today).select_related("city")
+    due = visits_due(request.user, today=today).select_related("city", "officer")
     context = {"tabs": tabs, "staff": staff, "due_count": due.count() if staff else 0, "figures_day": figures_day()}
     if name == "due" and staff:
         table = DueTable(due, today=today)
@@ -99,22 +99,29 @@ def worklist(request):
         worklist=spec,
         cities=cities.order_by("code").values_list("code", "name"),
         sectors=sectors_of(city_codes),
+        user=request.user,
     )
     if filters.out_of_scope:
         raise Http404
+    refused = refuse_input(request, filters)  # an unknown size, sector or status: said, and not applied
     rows = filters.qs
-    if request.GET.get("_export") in ("csv", "xlsx"):
-        return export_response(request, f"worklist-{name}-{today}", list(spec.header), export_rows(name, rows), as_of=today)
-    table = spec.table(rows, today=today, exclude=() if staff else ("record",))
+    header = [column for column in spec.header if staff or column not in STAFF_ONLY_COLUMNS]
+    if not refused and request.GET.get("_export") in ("csv", "xlsx"):
+        values = export_rows(request.user, name, rows)
+        if not staff:
+            keep = [spec.header.index(column) for column in header]
+            values = ([row[i] for i in keep] for row in values)
+        return export_response(request, f"worklist-{name}-{today}", header, values, as_of=today)
+    table = spec.table(rows, today=today, user=request.user)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context.update({"list": name, "spec": spec, "filter": filters, "table": table, "query": request.GET.urlencode()})
-    return render(request, "outreach/worklist.html", context)
+    return render(request, "outreach/worklist.html", context, status=400 if refused else 200)
 
 
-def export_rows(name, rows):
-    """Every row with its latest visit, reading visits a chunk of rows at a time."""
+def export_rows(user, name, rows):
+    """Every row with its latest visit (of those the user may see), reading visits a chunk of rows at a time."""
     records = rows.iterator(chunk_size=EXPORT_CHUNK)
     while chunk := list(itertools.islice(records, EXPORT_CHUNK)):
-        latest = latest_visits(key for record in chunk for key in row_keys(record))
+        latest = latest_visits(user, (key for record in chunk for key in row_keys(record)))
         for record in chunk:
             yield export_values(name, record, visit_of(latest, record))

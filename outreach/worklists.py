@@ -14,6 +14,7 @@ from config.formatting import format_number, format_rupiah
 from outreach import selectors
 from outreach.models import EmployerReport, Visit
 from participants.models import Employer
+from regions.selectors import may_see_personal_data
 from regions.tables import NUMBER_CELL
 
 NONE_YET = "none"
@@ -47,9 +48,11 @@ class WorklistFilter(django_filters.FilterSet):
         label=_("Kontak terakhir"), choices=STATUS_CHOICES, method="by_status", empty_label=_("Semua")
     )
 
-    def __init__(self, data, *, queryset, worklist, cities, sectors):
+    def __init__(self, data, *, queryset, worklist, cities, sectors, user):
         super().__init__(data, queryset=queryset)
-        self.worklist = worklist
+        self.worklist, self.user = worklist, user
+        if not may_see_personal_data(user):
+            del self.filters["status"]  # officials see no visits, so no filter by them
         self.filters["city"].extra["choices"] = [(code, f"{code} {name}") for code, name in cities]
         self.filters["sector"].extra["choices"] = [(sector, sector) for sector in sectors]
 
@@ -57,6 +60,19 @@ class WorklistFilter(django_filters.FilterSet):
     def out_of_scope(self):
         """A city outside the user's worklist cities was asked for (the page answers 404)."""
         return self.is_bound and "city" in self.form.data and "city" in self.form.errors
+
+    @property
+    def input_errors(self):
+        """Messages for the values that cannot be used (shown, and the filter not applied); a city outside the
+        scope answers 404 instead (out_of_scope)."""
+        if not self.is_bound or self.form.is_valid():
+            return []
+        return [
+            f"{self.form.fields[name].label}: {message}"
+            for name, messages in self.form.errors.items()
+            if name != "city"
+            for message in messages
+        ]
 
     def by_city(self, queryset, name, value):
         return queryset.filter(city_id=value)
@@ -70,7 +86,7 @@ class WorklistFilter(django_filters.FilterSet):
         return queryset if high is None else queryset.filter(**{f"{self.worklist.size}__lte": high})
 
     def by_status(self, queryset, name, value):
-        queryset = queryset.annotate(last_outcome=selectors.last_outcome(*self.worklist.keys))
+        queryset = queryset.annotate(last_outcome=selectors.last_outcome(self.user, *self.worklist.keys))
         return queryset.filter(last_outcome__isnull=True) if value == NONE_YET else queryset.filter(last_outcome=value)
 
 
@@ -121,14 +137,16 @@ class WorklistTable(tables.Table):
     next_step = tables.Column(_("Langkah berikutnya"), empty_values=(), orderable=False)
     record = tables.Column("", empty_values=(), orderable=False)
 
-    def __init__(self, *args, today, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.latest = {}
+    def __init__(self, *args, today, user, **kwargs):
+        staff = may_see_personal_data(user)
+        # officials of an opted-in city: company names and counts, never visits or a wage total at BPJS
+        hidden = () if staff else ("last_visit", "next_step", "record", "bpjs_wage_total")
+        super().__init__(*args, exclude=hidden, **kwargs)
+        self.today, self.user, self.latest = today, user, {}
 
     def before_render(self, request):
         rows = [row.record for row in self.page.object_list] if hasattr(self, "page") else list(self.data)
-        self.latest = selectors.latest_visits(key for record in rows for key in row_keys(record))
+        self.latest = selectors.latest_visits(self.user, (key for record in rows for key in row_keys(record)))
 
     def render_company(self, record):
         key = record.npp if isinstance(record, Employer) else record.npp or record.company_id
@@ -207,8 +225,9 @@ class ProspectTable(WorklistTable):
         pass
 
 
-REPORT_HEADER = ("company_id", "source", "npp", "name", "city_code", "sector")
 VISIT_HEADER = ("last_contact_date", "last_contact_channel", "last_outcome", "next_step", "due_date")
+STAFF_ONLY_COLUMNS = {*VISIT_HEADER, "bpjs_wage_total"}  # officials' exports: no visits, no wage total at BPJS
+REPORT_HEADER = ("company_id", "source", "npp", "name", "city_code", "sector")
 WORKLISTS = {
     "unregistered": Worklist(
         _("PDS tenaga kerja"),

@@ -17,8 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.parsing import EARLIEST_MEMBERSHIP
 from imports.models import ImportJob
 from participants.figures import cumulative_counts
 from published.models import FlagThreshold, Snapshot, SnapshotStep, content_hash
@@ -249,6 +251,16 @@ def snapshot_create(*, code, period, version, data, user, reason=""):
     return snapshot
 
 
+def check_closable(period):
+    """A month can be closed once it has ended (and not before memberships began, 1977)."""
+    if period >= timezone.localdate().replace(day=1):
+        raise ValidationError(
+            _("Bulan %(period)s belum berakhir; hanya bulan yang sudah lewat yang dapat ditutup.") % {"period": f"{period:%Y-%m}"}
+        )
+    if period.year < EARLIEST_MEMBERSHIP.year:
+        raise ValidationError(_("Periode sebelum %(year)s tidak dapat ditutup.") % {"year": EARLIEST_MEMBERSHIP.year})
+
+
 @transaction.atomic
 def period_close(period, *, user=None):
     """Freezes `period` (a month's first day) for every regency/city as PROVISIONAL snapshots.
@@ -257,8 +269,10 @@ def period_close(period, *, user=None):
     new version when the figures differ (late imports before sign-off), the old one staying readable by its id;
     verified and published months are left alone (they change only by reopening). Returns the snapshots written.
     """
+    check_closable(period)
     latest = {}
-    for snapshot in Snapshot.objects.filter(period=period).order_by("city", "-version"):
+    # locked: a verification at the same moment waits, then finds its version superseded (or not re-closed)
+    for snapshot in Snapshot.objects.select_for_update().filter(period=period).order_by("city", "-version"):
         latest.setdefault(snapshot.city_id, snapshot)
     written = []
     for code, data in month_data(period):
@@ -307,7 +321,7 @@ def snapshot_publish(*, snapshot, user, note=""):
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if not may_publish(user, snapshot):
         raise PermissionDenied(_("Hanya staf kantor wilayah kota ini yang dapat mempublikasikan."))
-    if snapshot.status != S.VERIFIED:
+    if snapshot.status != S.VERIFIED or _superseded(snapshot):
         raise ValidationError(_("Angka harus diverifikasi dulu sebelum dipublikasikan."))
     if snapshot.flagged and not (note.strip() or snapshot.flag_note.strip()):
         raise ValidationError(_("Kota ini punya tanda mutu data: tuliskan catatan tindak lanjutnya sebelum publikasi."))
@@ -340,9 +354,14 @@ def _superseded(snapshot):
     return Snapshot.objects.filter(city_id=snapshot.city_id, period=snapshot.period, version__gt=snapshot.version).exists()
 
 
+@transaction.atomic
 def flag_note_save(*, snapshot, user, note):
+    """The follow-up note of a flagged version not yet published (a published one never changes)."""
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if not (may_verify(user, snapshot) or may_publish(user, snapshot)):
         raise PermissionDenied
+    if not snapshot.flagged or snapshot.status == S.PUBLISHED or _superseded(snapshot):
+        raise ValidationError(_("Catatan tindak lanjut hanya untuk versi terbaru bertanda mutu data yang belum dipublikasikan."))
     snapshot.flag_note = note
     snapshot.save(update_fields=["flag_note"])
     SnapshotStep.objects.create(snapshot=snapshot, action=A.NOTED, user=user, note=note)

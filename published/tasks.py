@@ -13,17 +13,17 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from published.services import period_close, previous_period
+from published.services import period_close, period_of
 
 CLOSE_PATH = "published.tasks.close_month"
 CLOSE_HOUR = 1  # 01:00 local time on the 1st: the month's last imports of the evening are in
 
 
 def next_close(now=None):
-    """01:00 on the first day of the next month, local time."""
+    """01:00 on the first day of the next month, local time, and the month that will have ended by then."""
     today = timezone.localdate(now)
     first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return timezone.make_aware(dt.datetime.combine(first, dt.time(CLOSE_HOUR)))
+    return timezone.make_aware(dt.datetime.combine(first, dt.time(CLOSE_HOUR))), today.replace(day=1)
 
 
 def close_schedule():
@@ -32,11 +32,13 @@ def close_schedule():
         return
     if DBTaskResult.objects.filter(task_path=CLOSE_PATH, status=TaskResultStatus.READY).exists():
         return
-    close_month.using(run_after=next_close()).enqueue()
+    run_after, period = next_close()
+    close_month.using(run_after=run_after).enqueue(f"{period:%Y-%m}")
 
 
 @task()
-def close_month():
-    """Closes the month before today (PROVISIONAL snapshots of every city), then queues the next close."""
-    period_close(previous_period(timezone.localdate().replace(day=1)))
+def close_month(period):
+    """Closes `period` (YYYY-MM, the month that ended before the task's date, however late it runs); the next
+    close is queued first, so a close that fails or a worker that dies leaves the chain going."""
     close_schedule()
+    period_close(period_of(period))

@@ -1,10 +1,13 @@
 """Published figures pages: the month's snapshots of the user's cities (/figures/) and one snapshot version
 (/figures/<id>/) with its sign-off, why UCJ moved, its flags and its byte-stable export."""
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,6 +69,12 @@ MOVEMENT_COLUMNS = [
 ]
 
 
+def _number(value):
+    """Stored percentage points are text ("-0.23"): written as numbers (a text cell starting with "-" would be
+    guarded against formulas)."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
 def export_bytes(snapshot):
     """The snapshot's CSV: made from its frozen figures only, so the same bytes whenever it is downloaded."""
     data, ucj, move = snapshot.data, snapshot.data["ucj"], snapshot.data["movement"] or {}
@@ -79,18 +88,18 @@ def export_bytes(snapshot):
             data["period"],
             snapshot.version,
             data["as_of"],
-            *(ucj[name] for name in EXPORT_HEADER[7:]),
+            *(ucj[name] if name == "potential_source" else _number(ucj[name]) for name in EXPORT_HEADER[7:]),
         ],
     )
     header += MOVEMENT_COLUMNS
-    row += [move.get(name) for name in MOVEMENT_COLUMNS]
+    row += [_number(move.get(name)) for name in MOVEMENT_COLUMNS]
     for bsu in data["bsu"]:
         code = bsu["programme"]
         for status, number in bsu["counts"].items():
             header.append(f"{code}_{status.lower()}")
             row.append(number)
         header += [f"{code}_recipients", f"{code}_amount_disbursed", f"{code}_disbursed_percent"]
-        row += [bsu["recipients"], bsu["amount_disbursed"], bsu["disbursed_percent"]]
+        row += [bsu["recipients"], bsu["amount_disbursed"], _number(bsu["disbursed_percent"])]
     return "".join(csv_lines(header, [row])).encode()
 
 
@@ -104,7 +113,11 @@ def snapshot_list(request):
     try:
         period = services.period_of(chosen) if chosen else (periods[0] if periods else None)
     except ValueError:
-        raise Http404 from None
+        messages.error(request, _("Periode harus berformat TTTT-BB, mis. 2025-06."))
+        period = periods[0] if periods else None
+        refused = True
+    else:
+        refused = False
     latest = {}
     for snapshot in snapshots.filter(period=period).select_related("city").order_by("city", "-version"):
         latest.setdefault(snapshot.city_id, snapshot)
@@ -116,7 +129,7 @@ def snapshot_list(request):
         "counts": {status.label: sum(s.status == status for s in latest.values()) for status in S},
         "staff": may_see_personal_data(request.user),
     }
-    return render(request, "published/list.html", context)
+    return render(request, "published/list.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -131,6 +144,7 @@ def snapshot_detail(request, pk):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     staff = may_see_personal_data(request.user)
+    versions = list(versions_of(request.user, snapshot))
     context = {
         "snapshot": snapshot,
         "row": coverage_of(snapshot),
@@ -138,13 +152,16 @@ def snapshot_detail(request, pk):
         "waterfall": waterfall(snapshot),
         "flags": flag_texts(snapshot),
         "bsu": snapshot.data["bsu"],
-        "versions": versions_of(request.user, snapshot),
+        "versions": versions,
         "steps": snapshot.steps.select_related("user") if staff else None,
         "staff": staff,
         "may_verify": services.may_verify(request.user, snapshot) and snapshot.status == S.PROVISIONAL,
         "may_publish": services.may_publish(request.user, snapshot) and snapshot.status == S.VERIFIED,
         "may_reopen": services.may_publish(request.user, snapshot) and snapshot.status == S.PUBLISHED,
-        "may_note": staff and snapshot.flagged,
+        "may_note": staff
+        and snapshot.flagged
+        and snapshot.status != S.PUBLISHED
+        and versions_of(request.user, snapshot)[0] == snapshot,
     }
     return render(request, "published/detail.html", context)
 
@@ -155,9 +172,21 @@ ACTIONS = {
 }
 
 
+class StepForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("verify", "publish", "reopen", "note")])
+    note = forms.CharField(required=False, max_length=500)  # Django refuses NUL characters in it
+
+
 def _step(request, snapshot):
     """A sign-off step from the snapshot page; refused steps say why, out-of-scope ones were 404 already."""
-    action, note = request.POST.get("action"), request.POST.get("note", "")
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Langkah tidak dapat diproses: %(errors)s") % {"errors": " ".join(m for ms in form.errors.values() for m in ms)},
+        )
+        return redirect("snapshot", pk=snapshot.pk)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     try:
         if action in ACTIONS:
             ACTIONS[action](snapshot=snapshot, user=request.user, note=note)
@@ -166,11 +195,9 @@ def _step(request, snapshot):
             new = services.snapshot_reopen(snapshot=snapshot, user=request.user, reason=note)
             messages.success(request, _("Versi %(version)s dibuat; versi lama tetap dapat dibuka.") % {"version": new.version})
             return redirect("snapshot", pk=new.pk)
-        elif action == "note":
+        else:
             services.flag_note_save(snapshot=snapshot, user=request.user, note=note)
             messages.success(request, _("Catatan tindak lanjut disimpan."))
-        else:
-            raise Http404
     except PermissionDenied as error:
         messages.error(request, str(error) or _("Anda tidak berwenang untuk langkah ini."))
         return render(request, "403.html", status=403)

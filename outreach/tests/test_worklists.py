@@ -90,6 +90,9 @@ def test_prospects_by_size_within_the_scope(plan, users, login):
 
 def test_filters_by_city_sector_size_and_last_contact(plan, users, login):
     client = login(users["branch"])
+    refused = client.get("/worklist/?list=prospects&size=huge")
+    assert refused.status_code == 400
+    assert "Ukuran: " in refused.content.decode()
     assert [r["company_id"] for r in rows(client, "list=prospects&city=61.01")] == ["P-2"]
     assert [r["company_id"] for r in rows(client, "list=prospects&sector=Pertanian")] == ["P-2"]
     assert [r["company_id"] for r in rows(client, "list=prospects&size=medium")] == ["P-1"]  # 20-99
@@ -122,9 +125,14 @@ def test_officials_see_no_company_unless_their_city_is_opted_in(plan, users, log
     assert client.get("/worklist/").status_code == 404
     City.objects.filter(code="61.72").update(officials_see_employers=True)
     assert [r["company_id"] for r in rows(client, "list=prospects")] == ["P-1"]  # not Sambas' P-2
+    Visit.objects.create(company="P-1", city_id="61.72", date=dt.date(2025, 6, 2), channel="visit", outcome="refused")
     page = client.get("/worklist/?list=prospects").content.decode()
     assert "PT P-1" in page
     assert "Catat kontak" not in page
+    assert "Menolak" not in page  # nor the branch's contacts
+    (row,) = rows(client, "list=prospects")
+    assert "last_outcome" not in row
+    assert 'name="status"' not in page  # no filter by visits either
 
 
 def test_a_visit_recorded_from_the_worklist_is_due_this_week(plan, users, login):
@@ -195,32 +203,31 @@ def test_visits_import_creates_updates_and_rejects_with_reasons(plan, users, wri
     text = (
         f"{VISITS}\n"
         "SKW1,02/06/2025,Kunjungan,follow_up,,Kirim surat,2025-06-20,\n"
-        "P-1,2025-06-03,joint,Menolak,regional,,,Bersama Disnaker\n"
+        "P-1,2025-06-03,joint,Menolak,branch,,,Bersama Disnaker\n"
         "P-9,2025-06-03,visit,refused,,,,\n"
         "TIDAK-ADA,2025-06-03,visit,refused,,,,\n"
         "SKW2,2025-06-03,fax,refused,,,,\n"
         "SKW2,2025-06-03,visit,refused,siapa,,,\n"
         "SKW3,2025-06-03,visit,follow_up,,,2025-06-01,\n"
+        "SKW3,2025-06-04,visit,follow_up,official,,,\n"
     )
-    job, messages = import_as(users["branch"], "visits", text, write_file)
-    assert job.counts_line() == "rows=7 created=2 updated=0 unchanged=0 rejected=5", messages
-    assert "di luar cakupan wilayah Anda" in str(messages[4])
-    assert "bukan NPP pemberi kerja atau ID perusahaan" in str(messages[5])
+    job, messages = import_as(users["regional"], "visits", text, write_file)
+    assert job.counts_line() == "rows=8 created=2 updated=0 unchanged=0 rejected=6", messages
+    unknown = "NPP atau ID perusahaan tidak dikenal di wilayah Anda."
+    assert unknown in str(messages[4])  # Balikpapan's prospect: the same words as a company that does not exist
+    assert unknown in str(messages[5])
     assert "tidak dikenal" in str(messages[6])
-    assert "Pengguna siapa tidak dikenal" in str(messages[7])
+    assert "Petugas siapa tidak dikenal di kantor Anda." in str(messages[7])
     assert "Tenggat tidak boleh sebelum tanggal kunjungan." in str(messages[8])
+    assert "Petugas official tidak dikenal di kantor Anda." in str(messages[9])  # an official is no officer
     first = Visit.objects.get(company="SKW1")
-    assert (first.channel, first.officer, first.city_id, first.due_date) == (
-        "visit",
-        users["branch"],
-        "61.72",
-        dt.date(2025, 6, 20),
-    )
+    assert (first.channel, first.officer, first.city_id) == ("visit", users["regional"], "61.72")  # the uploader
+    assert first.due_date == dt.date(2025, 6, 20)
     joint = Visit.objects.get(company="P-1")
-    assert (joint.outcome, joint.officer, joint.notes) == ("refused", users["regional"], "Bersama Disnaker")
+    assert (joint.outcome, joint.officer, joint.notes) == ("refused", users["branch"], "Bersama Disnaker")
 
-    again, _messages = import_as(users["branch"], "visits", text, write_file)
-    assert again.counts_line() == "rows=7 created=0 updated=0 unchanged=2 rejected=5"
+    again, _messages = import_as(users["regional"], "visits", text, write_file)
+    assert again.counts_line() == "rows=8 created=0 updated=0 unchanged=2 rejected=6"
     update = f"{VISITS}\nSKW1,2025-06-02,visit,registered,,,,\n"
     changed, _messages = import_as(users["branch"], "visits", update, write_file)
     assert changed.counts_line() == "rows=1 created=0 updated=1 unchanged=0 rejected=0"

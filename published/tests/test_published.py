@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -267,3 +268,52 @@ def test_an_officials_ucj_export_is_the_published_month(city, users, login, tmp_
     assert rows[1].startswith("61.72,Kota Singkawang,61,30,10,40,100,50,150,26.67,")
     today = b"".join(client.get("/ucj/?_export=csv&provisional=1").streaming_content).decode().splitlines()
     assert today[1].startswith("61.72,Kota Singkawang,61,30,30,60,100,50,150,40.00,")
+
+
+def test_refusals_say_why_and_change_nothing(city, users, login, capsys):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="belum berakhir"):
+        call_command("close_period", timezone.localdate().strftime("%Y-%m"))
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("close_period", "2025-13")
+    assert not Snapshot.objects.exists()
+    WorkforceEstimate.objects.filter(city_id="61.72").update(potential_pu=20, potential_bpu=5)  # flagged
+    snapshot = publish(singkawang(period_close(JUNE)), users)
+    client = login(users["branch"])
+    page = client.post(f"/figures/{snapshot.pk}/", {"action": "note", "note": ""}, follow=True).content.decode()
+    assert "hanya untuk versi terbaru bertanda mutu data yang belum dipublikasikan" in page
+    assert Snapshot.objects.get(pk=snapshot.pk).flag_note == "Sesuai data"  # the publication's note stays
+    page = client.post(f"/figures/{snapshot.pk}/", {"action": "reopen", "note": "a\x00b"}, follow=True)
+    assert page.status_code == 200
+    assert "Langkah tidak dapat diproses" in page.content.decode()
+    assert client.get("/figures/?period=abc").status_code == 400
+    assert client.post(f"/figures/{snapshot.pk}/", {"action": "zzz"}).status_code == 302
+
+
+def test_the_csv_writes_negative_changes_as_numbers(city, users, login):
+    period_close(MAY)
+    for worker in Worker.objects.filter(city_id="61.72")[:4]:
+        worker.member_until = dt.date(2025, 6, 10)
+        worker.save()
+    figures_refresh()
+    snapshot = singkawang(period_close(JUNE))
+    text = login(users["branch"]).get(f"/figures/{snapshot.pk}/?_export=csv").content.decode()
+    header, row = (line.split(",") for line in text.splitlines())
+    values = dict(zip(header, row, strict=True))
+    assert values["delta_pp"] == "-2.67"  # 26.67 -> 24.00; not "'-2.67"
+    assert int(values["leaves_pu"]) + int(values["leaves_bpu"]) == 4
+
+
+def test_the_month_end_task_closes_its_month_and_queues_the_next(city, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from published.tasks import CLOSE_PATH, close_month, close_schedule
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    close_schedule()
+    close_schedule()  # one waiting close, however often figures are refreshed
+    (queued,) = DBTaskResult.objects.filter(task_path=CLOSE_PATH)
+    assert queued.args_kwargs["args"] == [timezone.localdate().strftime("%Y-%m")]
+    close_month.call("2025-06")
+    assert Snapshot.objects.filter(period=JUNE).count() == 514

@@ -1,5 +1,6 @@
 """python manage.py close_period YYYY-MM: freezes that month's figures of every regency/city (provisional)."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from published.services import period_close, period_of
@@ -16,5 +17,8 @@ class Command(BaseCommand):
             period = period_of(options["period"])
         except ValueError:
             raise CommandError("Periode harus YYYY-MM / period must be YYYY-MM") from None
-        written = period_close(period)
+        try:
+            written = period_close(period)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"snapshots={len(written)}")
