@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "participants",
     "outreach",
     "published",
+    "commitments",
     "subsidies",
 ]
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("outreach.urls")),
     path("", include("published.urls")),
+    path("", include("commitments.urls")),
 ]

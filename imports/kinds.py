@@ -54,6 +54,7 @@ class Column:
     repeats: bool = True  # values recur across rows, so parsing is memoised per file (False for NIK, names)
     field: str | None = None  # the record field this column fills (a column missing from a file keeps it as stored)
     canonical: str | None = None  # field path whose text form the cell is compared with; defaults to `field`
+    fills: tuple = ()  # further record fields the column writes with `field` (kept as stored when it is missing)
 
     @property
     def accepted_headers(self):

@@ -104,7 +104,7 @@ class RowParser:
             self.parse_key = lambda raw: tuple(parse(value) for parse, value in zip(key_parsers, raw, strict=True))
         names = [column.name for column in self.present_columns]
         self.city_position = names.index("city_code") if "city_code" in names else None
-        filled = {column.field for column in self.present_columns}
+        filled = {name for column in self.present_columns for name in (column.field, *column.fills)}
         self.absent_positions = {i for i, name in enumerate(kind.fields) if name not in filled and name not in kind.key_fields}
 
     def pad(self, cells):

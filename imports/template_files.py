@@ -45,7 +45,7 @@ EXAMPLES = {
 KIND_EXAMPLES = {
     "offices": {"name": "Kantor Cabang Singkawang", "kind": "cabang"},
     "employers": {"name": "PT Contoh Sejahtera"},
-    "workers": {"segment": "PU", "sex": "P"},
+    "workers": {"segment": "PU", "sex": "P", "payer": "employer"},
     "bsu_results": {"status": "VERIFIED", "channel": "BRI"},
     "bank_accounts": {"bank": "BRI"},
     "employer_reports": {
@@ -56,6 +56,20 @@ KIND_EXAMPLES = {
         "reported_wage_total": "75000000",
         "source": "WLKP",
         "report_date": "2025-03-31",
+    },
+    "commitments": {
+        "code": "SKW-APBD-2026",
+        "pemda_code": "61.72",
+        "kind": "apbd",
+        "year": "2026",
+        "target_group": "vulnerable",
+        "promised_workers": "2000",
+        "budget": "403200000",
+        "contribution_per_month": "16800",
+        "months": "12",
+        "status": "budgeted",
+        "reference": "APBD Kota Singkawang TA 2026",
+        "notes": "",
     },
     "visits": {
         "company": "12345678",
@@ -69,7 +83,19 @@ KIND_EXAMPLES = {
     },
 }
 # Columns a spreadsheet must keep as text (leading zeros, 16 digits): XLSX cells formatted "@".
-TEXT_COLUMNS = {"nik", "kpj", "npp", "account_number", "city_code", "region_code", "city_codes", "code", "company_id", "company"}
+TEXT_COLUMNS = {
+    "nik",
+    "kpj",
+    "npp",
+    "account_number",
+    "city_code",
+    "region_code",
+    "city_codes",
+    "code",
+    "company_id",
+    "company",
+    "pemda_code",
+}
 
 
 def template_header(kind):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commitments.selectors import commitments_for
 from config.formatting import format_rupiah
 from imports.admin import ImportButtonMixin
 from imports.admin_filters import ImportJobFilter
@@ -57,7 +58,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
 class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "workers"
     scope_selector = workers_for
-    choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}
+    choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for, "commitment": commitments_for}
     list_display = ["nik", "name", "segment_code", "city", "employer", "wage_display", "member_since", "member_until"]
     list_filter = ["segment", ActiveFilter, ProvinceFilter, OfficeFilter, CityListFilter, ImportJobFilter]
     list_select_related = ["city", "employer"]
@@ -67,6 +68,7 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["nik", "kpj", "name", "birth_date", "sex"]}),
         (_("Kepesertaan"), {"fields": ["segment", "city", "employer", "wage", "member_since", "member_until", "programs"]}),
+        (_("Pembayar iuran"), {"fields": ["payer", "commitment"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):

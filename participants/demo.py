@@ -122,7 +122,8 @@ FEMALE_SHARE = {Segment.JAKON: 0.04, Segment.PMI: 0.55, Segment.BPU: 0.38}
 BPU_INCOMES = (1_500_000, 2_000_000, 2_500_000, 3_000_000, 3_500_000, 4_000_000, 5_000_000)
 SMALL_MOST = 300  # workers of the largest employer of the long tail
 CHUNK = 20_000
-WORKER_FIELDS = WorkerKind.fields  # the record order of the workers import, written through the same bulk path
+# the record order of the workers import, written through the same bulk path (without who pays: nobody, by default)
+WORKER_FIELDS = WorkerKind.fields[: WorkerKind.fields.index("payer")]
 
 
 class Cohort(NamedTuple):

@@ -11,6 +11,7 @@ from participants.models import (
     EMPLOYER_REQUIRED_SEGMENTS,
     PROGRAMS,
     Employer,
+    Payer,
     Segment,
     Worker,
 )
@@ -32,6 +33,31 @@ def parse_programs(value):
     if unknown:
         raise ParseError(_("Program tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)})
     return " ".join(code for code in PROGRAMS if code in codes)
+
+
+# The `payer` column: these words, or the code of the Pemda commitment (programme) that pays.
+PAYER_WORDS = {
+    "self": Payer.SELF,
+    "sendiri": Payer.SELF,
+    "mandiri": Payer.SELF,
+    "employer": Payer.EMPLOYER,
+    "pemberi_kerja": Payer.EMPLOYER,
+    "pemberi kerja": Payer.EMPLOYER,
+    "perusahaan": Payer.EMPLOYER,
+}
+NO_PAYER = ("", None)
+
+
+def parse_payer(value):
+    """(payer, commitment code or None); an empty cell is no payer on record."""
+    text = parsing.text(value)
+    if text is None:
+        return NO_PAYER
+    if (word := PAYER_WORDS.get(text.lower())) is not None:
+        return (word, None)
+    if len(text) > 30:
+        raise ParseError(_("Pembayar: self, employer, atau kode komitmen Pemda (paling banyak 30 karakter)."))
+    return (Payer.PROGRAMME, text.upper())
 
 
 def bounded_text(limit, *, name=False):
@@ -126,6 +152,17 @@ class WorkerKind(Kind):
             "member_until", "peserta_sampai", parsing.membership_date, help=gettext_lazy("kosong = aktif"), field="member_until"
         ),
         Column("programs", "program", parse_programs, help="JKK JKM JHT JP JKP", field="programs"),
+        # Fills payer and the commitment together (a file without the column keeps both as stored). The stored
+        # text of a programme is "programme", not its code: such rows are compared after parsing.
+        Column(
+            "payer",
+            "pembayar",
+            parse_payer,
+            aliases=("pembayar_iuran",),
+            help=gettext_lazy("kosong, self, employer, atau kode komitmen Pemda"),
+            field="payer",
+            fills=("commitment_id",),
+        ),
     ]
     key_columns = ("nik",)
     key_fields = ("nik",)
@@ -142,6 +179,8 @@ class WorkerKind(Kind):
         "member_since",
         "member_until",
         "programs",
+        "payer",
+        "commitment_id",
     )
     trace_field = "import_job_id"
     scope_field = "city_id"
@@ -153,9 +192,17 @@ class WorkerKind(Kind):
 
     def prepare(self, rows, context):
         npps = {r["npp"] for r in rows if r["npp"]}
-        return {npp: (pk, city) for npp, pk, city in Employer.objects.filter(npp__in=npps).values_list("npp", "id", "city_id")}
+        employers = Employer.objects.filter(npp__in=npps).values_list("npp", "id", "city_id")
+        codes = {r["payer"][1] for r in rows if r["payer"] and r["payer"][1]}
+        commitments = {}
+        if codes:  # the Pemda commitments named: {code: (pk, province, city)}, one query per chunk
+            model = Worker._meta.get_field("commitment").related_model
+            found = model.objects.filter(code__in=codes).values_list("code", "id", "province_id", "city_id")
+            commitments = {code: (pk, province, city) for code, pk, province, city in found}
+        return {npp: (pk, city) for npp, pk, city in employers}, commitments
 
-    def build(self, v, employers, context):
+    def build(self, v, lookups, context):
+        employers, commitments = lookups
         errors = []
         nik, segment, npp = v["nik"], v["segment"], v["npp"]
         city_id = self.check_city(v["city_code"], context, errors)
@@ -179,6 +226,7 @@ class WorkerKind(Kind):
         kpj = v["kpj"] or ""
         if kpj and (message := check_kpj(kpj)):
             errors.append(("kpj", message))
+        payer, commitment_id = self.payer(v["payer"], segment, city_id, commitments, errors)
         birth_date, sex = v["birth_date"], v["sex"]
         if birth_date is None or sex is None:
             nik_birth, nik_sex = birth_facts(nik)
@@ -196,8 +244,40 @@ class WorkerKind(Kind):
             v["member_since"],
             v["member_until"],
             v["programs"] or "",
+            payer,
+            commitment_id,
         )
         return Built(key=(nik,), record=record, errors=errors, warnings=self.key_warnings((nik,)))
+
+    @staticmethod
+    def payer(wanted, segment, city_id, commitments, errors):
+        """(payer, commitment id) of a row: one dict lookup for a commitment code. A commitment pays for workers
+        of its own regency/city, or of any regency/city of its province."""
+        if wanted is None:  # no payer column: a new worker has none, a stored one keeps its own
+            return NO_PAYER
+        payer, code = wanted
+        if code is None:
+            if payer == Payer.EMPLOYER and segment in EMPLOYER_FORBIDDEN_SEGMENTS:
+                errors.append(("payer", _("Peserta BPU tidak memiliki pemberi kerja; isi self atau kode komitmen Pemda.")))
+            return payer, None
+        found = commitments.get(code)
+        if found is None:
+            errors.append(("payer", _("Komitmen Pemda %(code)s tidak dikenal; impor komitmennya dulu.") % {"code": code}))
+            return NO_PAYER
+        commitment_id, province, city = found
+        if city_id is not None and (city != city_id if city else province != city_id.split(".")[0]):
+            errors.append(
+                (
+                    "payer",
+                    _(
+                        "Komitmen %(code)s milik Pemda lain: pekerja hanya dapat dibiayai komitmen kabupaten/kota "
+                        "tempatnya atau provinsinya."
+                    )
+                    % {"code": code},
+                )
+            )
+            return NO_PAYER
+        return payer, commitment_id
 
     def record_errors(self, record):
         since, until = record[self.fields.index("member_since")], record[self.fields.index("member_until")]

@@ -25,6 +25,14 @@ EMPLOYER_FORBIDDEN_SEGMENTS = (Segment.BPU,)
 PROGRAMS = ("JKK", "JKM", "JHT", "JP", "JKP")
 
 
+class Payer(models.TextChoices):
+    """Who pays a worker's contributions (empty: not recorded). Lower-case codes: the words of the workers import."""
+
+    SELF = "self", _("Peserta sendiri")
+    EMPLOYER = "employer", _("Pemberi kerja")
+    PROGRAMME = "programme", _("Program Pemda (komitmen)")
+
+
 class Sex(models.TextChoices):
     MALE = "L", _("Laki-laki")
     FEMALE = "P", _("Perempuan")
@@ -127,12 +135,30 @@ class Worker(models.Model):
     programs = models.CharField(
         _("program"), max_length=30, blank=True, validators=[validate_programs], help_text=" ".join(PROGRAMS)
     )
+    # Who pays: a Pemda programme is the commitment that funds the worker. One field, so a worker is linked to
+    # at most one commitment at any date. db_default: the demo's and other raw bulk writes may leave it out.
+    payer = models.CharField(_("pembayar iuran"), max_length=10, choices=Payer.choices, blank=True, default="", db_default="")
+    # No constraint (like city and employer: see above); PROTECT holds through the ORM. The partial index serves
+    # a commitment's progress and costs nothing for the workers nobody funds.
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("komitmen Pemda yang membiayai"),
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         ordering = ["nik"]
         verbose_name = _("pekerja")
         verbose_name_plural = pgettext_lazy("jamak", "pekerja")
-        indexes = [models.Index(fields=["city", "segment"], name="worker_city_segment")]
+        indexes = [
+            models.Index(fields=["city", "segment"], name="worker_city_segment"),
+            models.Index(fields=["commitment"], name="worker_commitment", condition=Q(commitment__isnull=False)),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["nik"], name="worker_unique_nik", violation_error_message=_("Pekerja dengan NIK ini sudah ada.")
@@ -146,6 +172,12 @@ class Worker(models.Model):
                 condition=Q(wage__isnull=True) | Q(wage__gte=0),
                 name="worker_wage_not_negative",
                 violation_error_message=_("Upah tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(payer=Payer.PROGRAMME, commitment__isnull=False)
+                | (~Q(payer=Payer.PROGRAMME) & Q(commitment__isnull=True)),
+                name="worker_programme_has_commitment",
+                violation_error_message=_("Pembayar program Pemda wajib menyebut komitmennya, dan hanya itu."),
             ),
         ]
 
@@ -162,8 +194,20 @@ class Worker(models.Model):
             errors["member_until"] = _("Tanggal akhir kepesertaan tidak boleh sebelum tanggal mulai.")
         if self.wage is not None and self.wage < 0:
             errors["wage"] = _("Upah tidak boleh negatif.")
+        errors.update(self._payer_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _payer_errors(self):
+        if self.payer == Payer.PROGRAMME and not self.commitment_id:
+            return {"commitment": _("Pilih komitmen Pemda yang membayar iuran pekerja ini.")}
+        if self.commitment_id and self.payer != Payer.PROGRAMME:
+            return {"payer": _("Pekerja dengan komitmen Pemda dibayar oleh program Pemda.")}
+        if self.payer == Payer.EMPLOYER and self.segment in EMPLOYER_FORBIDDEN_SEGMENTS:
+            return {"payer": _("Peserta BPU tidak memiliki pemberi kerja.")}
+        if self.commitment_id and self.city_id and not self.commitment.covers(self.city_id):
+            return {"commitment": _("Komitmen ini milik Pemda lain: pilih komitmen kabupaten/kota pekerja atau provinsinya.")}
+        return {}
 
 
 class SegmentGroup(models.TextChoices):

@@ -37,12 +37,14 @@ _PARTICIPANT_EDIT = [
     "outreach.add_visit",  # also the visits import
     "outreach.change_visit",
 ]
+# Pemda commitments of the scope's regencies/cities (and the commitments import); a province's are read only.
+_COMMITMENT_EDIT = ["commitments.view_commitment", "commitments.add_commitment", "commitments.change_commitment"]
 # Account numbers are entered (form or bank_accounts import) by branch staff only, who see them in full;
 # regional staff see them masked and must not be able to rewrite where a subsidy is paid.
 _ACCOUNT_EDIT = ["subsidies.add_bankaccount", "subsidies.change_bankaccount"]
 ROLE_PERMISSIONS = {
-    Access.Role.REGIONAL: _REFERENCE_VIEW + _PARTICIPANT_EDIT,
-    Access.Role.BRANCH: _REFERENCE_VIEW + _PARTICIPANT_EDIT + _ACCOUNT_EDIT,
+    Access.Role.REGIONAL: _REFERENCE_VIEW + _PARTICIPANT_EDIT + _COMMITMENT_EDIT,
+    Access.Role.BRANCH: _REFERENCE_VIEW + _PARTICIPANT_EDIT + _COMMITMENT_EDIT + _ACCOUNT_EDIT,
     Access.Role.OFFICIAL: [],
 }
 

@@ -11,16 +11,20 @@ import job); "out" objects to Balikpapan (kanwil K2, cabang BPN) or to another u
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
+from commitments.models import Commitment, CommitmentKind, ContributionRate, TargetGroup
 from imports.models import ImportJob
 from outreach.models import EmployerReport, Visit
 from participants.models import PersonalDataAccess, Worker
@@ -41,7 +45,8 @@ NOT_STAFF_ADD = "302 200 403 403 302"
 STAFF_OUT = "302 200 404 404 302"  # another region's object: 404, like a region page
 REDIRECT = "302 302 302 302 302"
 APP_INDEX = (
-    "admin/^(?P<app_label>auth|django_tasks_database|axes|authtoken|imports|regions|participants|outreach|published|subsidies)/$"
+    "admin/^(?P<app_label>auth|django_tasks_database|axes|authtoken|imports|regions|participants|outreach|published|"
+    "commitments|subsidies)/$"
 )
 
 
@@ -95,6 +100,9 @@ EXPECTED = {
     "api/snapshots/<int:pk>/": ("401 200 200 200 200", "401 200 404 404 404"),
     "api/cities/": "401 200 200 200 200",
     "api/cities/<str:code>/": ("401 200 200 200 200", "401 200 404 404 404"),
+    # Pemda commitments: the simulator of a city the role sees (officials their own), a commitment's evidence
+    "cities/<str:code>/simulasi/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "komitmen/<int:pk>/bukti/": ("302 200 200 200 200", "302 200 404 404 404"),
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -155,6 +163,20 @@ EXPECTED = {
     **admin_model(
         "outreach/visit", ANY, ANY, ANY, ADMIN_ONLY, ANY, scoped=True, extra={history_record("outreach/visit"): (ANY, STAFF_OUT)}
     ),
+    # commitments: staff of the scope; their reference data (kinds, groups, rates) is the admins'
+    **admin_model(
+        "commitments/commitment",
+        ANY,
+        ANY,
+        ANY,
+        ADMIN_ONLY,
+        ANY,
+        scoped=True,
+        extra={history_record("commitments/commitment"): (ANY, STAFF_OUT)},
+    ),
+    **admin_model("commitments/commitmentkind", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("commitments/targetgroup", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("commitments/contributionrate", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model("published/flagthreshold", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
@@ -281,7 +303,33 @@ def world(users, bsu, settings):
         "outreach/visit": {s: visit_with_history(w.employer) for s, w in workers.items()},
     }
     snapshots = {side: published_snapshot(code) for side, code in (("in", "61.72"), ("out", "64.71"))}
-    return {"workers": workers, "jobs": jobs, "same": same, "by_side": by_side, "snapshots": snapshots}
+    commitments = {side: commitment_with_evidence(code) for side, code in (("in", "61.72"), ("out", "64.71"))}
+    by_side["commitments/commitment"] = commitments
+    same.update(
+        {
+            "commitments/commitmentkind": CommitmentKind.objects.get(code="apbd").pk,
+            "commitments/targetgroup": TargetGroup.objects.first().pk,
+            "commitments/contributionrate": ContributionRate.objects.first().pk,
+        }
+    )
+    return {
+        "workers": workers,
+        "jobs": jobs,
+        "same": same,
+        "by_side": by_side,
+        "snapshots": snapshots,
+        "commitments": commitments,
+    }
+
+
+def commitment_with_evidence(city_code):
+    """A commitment of the city with an evidence file and a history record to open."""
+    import_module("commitments.migrations.0002_kinds_groups_rate").seed(apps, None)  # flushed by transactional tests
+    commitment = Commitment.objects.create(
+        code=f"APBD-{city_code}", city_id=city_code, kind=CommitmentKind.objects.get(code="apbd"), year=2026
+    )
+    commitment.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4"))  # saved again: a second history record
+    return commitment.pk
 
 
 def published_snapshot(code):
@@ -311,6 +359,8 @@ def concrete_url(route, side, role, world):
         "gap/": f"/gap/?province={query}&_export=csv",
         "worklist/": f"/worklist/?list=arrears&city={'61.72' if side == 'in' else '64.71'}&_export=csv",
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
+        "cities/<str:code>/simulasi/": "/cities/61.72/simulasi/?workers=10" if side == "in" else "/cities/64.71/simulasi/",
+        "komitmen/<int:pk>/bukti/": f"/komitmen/{world['commitments'][side]}/bukti/",
         "figures/<int:pk>/": f"/figures/{world['snapshots'][side]}/",
         "api/snapshots/": f"/api/snapshots/?city={'61.72' if side == 'in' else '64.71'}",
         "api/snapshots/<int:pk>/": f"/api/snapshots/{world['snapshots'][side]}/",

@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from commitments.demo import commitments_demo_load
 from outreach.demo import outreach_demo_load
 from participants.demo import demo_load
 from participants.figures import figures_refresh
@@ -98,4 +99,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"published: snapshots={published['snapshots']} flagged={published['flagged']} reopened={published['reopened']}"
         )
+        self.stdout.write(f"commitments: {commitments_demo_load()['commitments']}")
         self.stdout.write(f"seconds={time.monotonic() - started:.1f}")

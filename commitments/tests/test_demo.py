@@ -1,0 +1,41 @@
+"""The demo's commitments over demo-like workers: created once, their funded workers linked once."""
+
+import datetime as dt
+
+import pytest
+
+from commitments.demo import commitments_demo_load
+from commitments.models import Commitment
+from commitments.selectors import commitment_progress
+from participants.models import Payer, Worker
+from participants.tests.factories import WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_commitments_are_loaded_once(reference_regions):
+    enrolled = [
+        WorkerFactory(city_code="61.72", segment="BPU", employer=None, member_since=dt.date(2026, 1, 5 + i), kpj=f"6172000115{i}")
+        for i in range(3)
+    ]
+    earlier = WorkerFactory(city_code="61.72", segment="BPU", employer=None, member_since=dt.date(2025, 1, 5))
+    ppu = WorkerFactory(city_code="64.09", segment="BPU", employer=None, member_since=dt.date(2025, 3, 3))
+    assert commitments_demo_load() == {"commitments": 4, "funded": 4}
+    skw = Commitment.objects.get(code="SKW-APBD-2026")
+    assert (skw.promised_workers, skw.budget, skw.status) == (2_000, 403_200_000, "enrolling")
+    assert set(skw.workers.all()) == set(enrolled)
+    assert Worker.objects.get(pk=earlier.pk).payer == ""
+    ppu_commitment = Commitment.objects.get(code="PPU-APBD-2025")
+    assert (ppu_commitment.budget, ppu_commitment.planned_cost) == (3_000_000_000, 3_024_000_000)
+    assert list(ppu_commitment.workers.values_list("pk", "payer")) == [(ppu.pk, Payer.PROGRAMME)]
+    province = Commitment.objects.get(code="KALTIM-APBD-2025")
+    assert (province.province_id, province.city_id, province.promised_workers) == ("64", None, 5_614)
+    assert Commitment.objects.get(code="SKW-PERWALI-2025").kind.code == "regulation"
+    (progress,) = commitment_progress([skw], as_of=dt.date(2026, 6, 30))
+    assert (progress.active_workers, str(progress.share)) == (3, "0.15")
+
+    Commitment.objects.filter(code="SKW-APBD-2026").update(notes="diubah admin")
+    assert commitments_demo_load() == {"commitments": 4, "funded": 4}  # nothing new, nothing overwritten
+    assert Commitment.objects.count() == 4
+    assert Commitment.objects.get(code="SKW-APBD-2026").notes == "diubah admin"
+    assert Worker.objects.filter(payer=Payer.PROGRAMME).count() == 4
