@@ -9,7 +9,7 @@ user (in-process test client, median of repeated requests). Goal (issue 13): eac
 import time
 
 from bench.dashboards import REPEAT, median_ms
-from bench.imports import PG_URL, fresh_database
+from bench.imports import PG_URL, fresh_database, manage
 
 EMPLOYERS = 50_000
 WORKERS = 1_000_000
@@ -30,8 +30,8 @@ SQL = [
     FROM bench_cities, generate_series(1, %(employers)s) AS i
     """,
     """
-    INSERT INTO participants_worker (nik, kpj, name, segment, city_id, employer_id, wage, member_since, programs)
-    SELECT lpad(i::text, 16, '9'), '', 'Pekerja ' || i, 'PU', e.city_id, e.id, 2500000 + (i %% 40) * 50000,
+    INSERT INTO participants_worker (nik, kpj, name, sex, segment, city_id, employer_id, wage, member_since, programs)
+    SELECT '9' || lpad(i::text, 15, '0'), '', 'Pekerja ' || i, '', 'PU', e.city_id, e.id, 2500000 + (i %% 40) * 50000,
            DATE '2020-01-01' + (i %% 1500), 'JKK JKM'
     FROM generate_series(1, %(workers)s) AS i
     JOIN participants_employer e ON e.npp = 'B' || lpad((1 + i %% %(employers)s)::text, 8, '0')
@@ -55,12 +55,14 @@ SQL = [
            (ARRAY['visit','letter','call','joint'])[1 + i %% 4], (ARRAY['registered','partial','refused','follow_up'])[1 + i %% 4],
            'Tindak lanjut', DATE '2024-01-01' + (i / %(employers)s) * 30 + i %% 20 + 14, ''
     FROM bench_cities, generate_series(1, %(visits)s) AS i
+    ON CONFLICT DO NOTHING
     """,
 ]
 
 
 def main():
     env = fresh_database("postgresql")
+    manage(env, "collectstatic", "--noinput", "-v0")  # production settings serve hashed static files
     import os
 
     os.environ.update(env)
@@ -73,6 +75,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    from outreach.models import Visit
     from participants.figures import figures_refresh
     from regions.services import user_create
 
@@ -93,7 +96,7 @@ def main():
     print(f"\n== worklist benchmark on PostgreSQL: Kanwil Kalimantan (generated in {generated:.0f} s)")
     print(
         f"{EMPLOYERS:,} employers more, {WORKERS:,} workers among them, {EMPLOYERS * 4 // 5 + PROSPECTS:,} company "
-        f"reports ({PROSPECTS:,} prospects), {VISITS:,} visits; refresh_figures {refresh:.1f} s"
+        f"reports ({PROSPECTS:,} prospects), {Visit.objects.count():,} visits; refresh_figures {refresh:.1f} s"
     )
     for name in ("unregistered", "wages", "arrears", "prospects", "due"):
         print(f"/worklist/?list={name:<13} median {median_ms(client, f'/worklist/?list={name}'):.0f} ms over {REPEAT} requests")
