@@ -12,6 +12,7 @@ from imports.admin import ImportButtonMixin
 from imports.admin_filters import ImportJobFilter
 from outreach.models import EmployerReport, Visit
 from outreach.selectors import company_city, employer_reports_for, open_visits, visits_for, week_end
+from participants.admin import RefreshesFigures
 from participants.selectors import employers_for
 from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 from regions.selectors import cities_for, officers_for
@@ -31,7 +32,7 @@ class RegisteredFilter(admin.SimpleListFilter):
 
 
 @admin.register(EmployerReport)
-class EmployerReportAdmin(ImportButtonMixin, ScopedAdmin):
+class EmployerReportAdmin(RefreshesFigures, ImportButtonMixin, ScopedAdmin):
     import_kind = "employer_reports"
     scope_selector = employer_reports_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for}

@@ -31,6 +31,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from outreach.figures import current_reports_mark
 from outreach.models import EmployerReport, Visit
 from outreach.selectors import arrears_threshold, week_end
 from participants.demo import FALLING, FALLING_EMPLOYER, SINGKAWANG, employer_npp, fall_day
@@ -355,6 +356,7 @@ def outreach_demo_load(*, today=None):
             ).update(officer=officer)
     if not EmployerFigure.objects.exists():  # a demo loaded before the worklists existed
         employer_figures_refresh()
+    current_reports_mark(EmployerFigure.objects.values_list("day", flat=True).first())  # the reports just loaded
     codes = [code for code, _name, _province in cities]
     demo = EmployerReport.objects.filter(company_id__startswith=PREFIX)
     return {

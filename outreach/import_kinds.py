@@ -10,6 +10,7 @@ from imports.kinds import Built, Column, Kind, choice, register
 from outreach.models import EmployerReport, Visit
 from participants.import_kinds import CITY_CODE, bounded_text
 from participants.models import Employer
+from participants.tasks import refresh_figures
 from regions.selectors import officers_for
 
 
@@ -77,6 +78,10 @@ class EmployerReportKind(Kind):
     trace_field = "import_job_id"
     scope_field = "city_id"
     key_label = gettext_lazy("ID perusahaan")
+
+    def after_apply(self, job):
+        if job.created or job.updated:  # the worklists and /gap/ read each company's current report
+            refresh_figures.enqueue()
 
     def canonical_query(self, present):
         # Without a source column the file's key is incomplete: every row is parsed (source "").

@@ -39,9 +39,32 @@ class EmployerReport(models.Model):
     reported_wage_total = models.BigIntegerField(_("total upah dilaporkan per bulan (Rp)"), null=True, blank=True)
     report_date = models.DateField(_("tanggal laporan"), null=True, blank=True)
     import_job = import_trace()
+    # Kept by every figures refresh (outreach.figures.current_reports_mark), what the worklists and /gap/
+    # read instead of comparing reports and counting workers per request: whether this is the company's
+    # latest report on the refresh's day and, for a current report of a registered employer, its active
+    # workers at BPJS then, the workers not registered (reported - active, at least 0) and the monthly
+    # wages not reported (see outreach.selectors.wage_gap_list; empty unless both wage totals are known).
+    current = models.BooleanField(default=False, db_default=False, editable=False)
+    registered_active = models.PositiveIntegerField(null=True, editable=False)
+    unregistered = models.PositiveIntegerField(null=True, editable=False)
+    wage_shortfall = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["company_id", "source"]
+        indexes = [
+            models.Index(fields=["city"], condition=Q(current=True), name="employer_report_current"),
+            models.Index(
+                fields=["-unregistered", "company_id"], condition=Q(unregistered__gt=0), name="employer_report_unregistered"
+            ),
+            models.Index(
+                fields=["-wage_shortfall", "company_id"], condition=Q(wage_shortfall__gt=0), name="employer_report_wage_gap"
+            ),
+            models.Index(
+                fields=["-reported_workers", "company_id"],
+                condition=Q(current=True, employer__isnull=True),
+                name="employer_report_prospect",
+            ),
+        ]
         verbose_name = _("laporan perusahaan")
         verbose_name_plural = pgettext_lazy("jamak", "laporan perusahaan")
         constraints = [
@@ -63,6 +86,20 @@ class EmployerReport(models.Model):
     @property
     def npp(self):
         return self.employer.npp if self.employer_id else ""
+
+
+class CitySector(models.Model):
+    """A sector on record in a city (of its employers or reports), kept by every figures refresh for the
+    worklists' sector filter (a distinct over every employer and report of a Kanwil per request is slow)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    sector = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["city", "sector"], name="city_sector_unique")]
+
+    def __str__(self):
+        return f"{self.city_id} {self.sector}"
 
 
 class Visit(models.Model):

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from outreach.models import EmployerReport, Visit
+from outreach.models import CitySector, EmployerReport, Visit
 from participants.models import Employer, EmployerFigure, Worker
 from participants.selectors import active_on
 from regions.selectors import cities_for, may_see_personal_data
@@ -46,6 +46,11 @@ def latest_reports(*, city_codes, as_of):
         .filter(Q(dated__gt=OuterRef("dated")) | Q(dated=OuterRef("dated"), pk__gt=OuterRef("pk")))
     )
     return EmployerReport.objects.filter(made, city__in=city_codes).annotate(dated=dated).filter(~Exists(later))
+
+
+def current_reports(city_codes):
+    """Each company's latest report on the day of the last figures refresh (marked by it), of these cities."""
+    return EmployerReport.objects.filter(current=True, city__in=city_codes)
 
 
 def arrears_threshold(as_of, months=None):
@@ -104,8 +109,9 @@ def gap_rows(cities, *, as_of):
     """One Gap per city at as_of; `cities` yields (code, name, province code) tuples of the user's scope.
 
     A fixed number of queries whatever the number of cities: the UCJ figures (regions.ucj.coverage_rows),
-    then PDS, PWBD, arrears and workers at stake, each aggregated per city in SQL. Reports and employers
-    count in their own city; a registered employer's active workers are counted wherever they work.
+    then PDS, PWBD, arrears and workers at stake, each aggregated per city in SQL (from what the figures
+    refresh keeps, on its day). Reports and employers count in their own city; a registered employer's
+    active workers are counted wherever they work.
     """
     cities = list(cities)
     codes = [code for code, _name, _province in cities]
@@ -119,13 +125,7 @@ def gap_rows(cities, *, as_of):
         .annotate(n=Count("id"))
         .values_list("city_id", "n")
     )
-    at_stake = dict(
-        Worker.objects.filter(active_on(as_of), employer__city__in=codes, employer__paid_until__lt=threshold)
-        .order_by()
-        .values("employer__city_id")
-        .annotate(n=Count("id"))
-        .values_list("employer__city_id", "n")
-    )
+    at_stake = workers_at_stake(codes, as_of=as_of)
     rows = []
     for code, name, _province in cities:
         ucj = coverage[code]
@@ -145,16 +145,23 @@ def gap_rows(cities, *, as_of):
 
 
 def reported_gaps(codes, *, as_of):
-    """({city: PDS workers}, {city: PWBD workers}) at as_of from each company's latest report (one query)."""
-    latest = latest_reports(city_codes=codes, as_of=as_of)
-    registered_active = (
-        Worker.objects.filter(active_on(as_of), employer_id=OuterRef("employer_id"))
-        .order_by()
-        .values("employer_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    short = Greatest(F("reported_workers") - Coalesce(Subquery(registered_active, output_field=IntegerField()), 0), 0)
+    """({city: PDS workers}, {city: PWBD workers}) at as_of from each company's latest report (one query).
+
+    On the day of the last figures refresh it reads what the refresh kept (the current reports and the
+    employers' active workers); on another day it compares reports and counts workers now.
+    """
+    if as_of == figures_day():
+        latest, short = current_reports(codes), F("unregistered")
+    else:
+        latest = latest_reports(city_codes=codes, as_of=as_of)
+        counted = (
+            Worker.objects.filter(active_on(as_of), employer_id=OuterRef("employer_id"))
+            .order_by()
+            .values("employer_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        short = Greatest(F("reported_workers") - Coalesce(Subquery(counted, output_field=IntegerField()), 0), 0)
     sums = (
         latest.order_by()
         .values("city_id")
@@ -166,6 +173,23 @@ def reported_gaps(codes, *, as_of):
     )
     rows = list(sums)
     return {city: pds for city, pds, _pwbd in rows}, {city: pwbd for city, _pds, pwbd in rows}
+
+
+def workers_at_stake(codes, *, as_of):
+    """{city: active workers of its employers in arrears at as_of} (the refresh's counts on its day)."""
+    threshold = arrears_threshold(as_of)
+    if as_of == figures_day():
+        figures = EmployerFigure.objects.filter(employer__city__in=codes, employer__paid_until__lt=threshold)
+        return dict(
+            figures.order_by().values("employer__city_id").annotate(n=Sum("active_workers")).values_list("employer__city_id", "n")
+        )
+    return dict(
+        Worker.objects.filter(active_on(as_of), employer__city__in=codes, employer__paid_until__lt=threshold)
+        .order_by()
+        .values("employer__city_id")
+        .annotate(n=Count("id"))
+        .values_list("employer__city_id", "n")
+    )
 
 
 def gap_total(rows, *, code="", name=""):
@@ -248,8 +272,9 @@ def company_name():
 
 
 # Worklists: what an account representative works through, each ranked by what is at stake. They read the
-# employers' active workers from EmployerFigure (the day of the last refresh_figures), so a Kanwil's 50,000
-# employers rank without counting workers per request.
+# state of the last refresh_figures (each company's current report, the employers' active workers in
+# EmployerFigure), so a Kanwil's 50,000 employers rank without comparing reports or counting workers per
+# request.
 SIZE_BANDS = {  # BPS's enterprise sizes by workers
     "micro": (1, 4),
     "small": (5, 19),
@@ -258,47 +283,20 @@ SIZE_BANDS = {  # BPS's enterprise sizes by workers
 }
 
 
-def _registered_active():
-    return Coalesce(F("employer__figure__active_workers"), 0)
-
-
 def unregistered_list(cities, *, as_of):
-    """PDS tenaga kerja: registered employers' latest reports with more workers than BPJS has active,
-    most unregistered first."""
-    return (
-        latest_reports(city_codes=cities, as_of=as_of)
-        .filter(employer__isnull=False)
-        .annotate(registered=_registered_active())
-        .annotate(unregistered=F("reported_workers") - F("registered"))
-        .filter(unregistered__gt=0)
-        .order_by("-unregistered", "company_id")
-    )
+    """PDS tenaga kerja: registered employers' current reports with more workers than BPJS has active,
+    most unregistered first (as_of: the lists' common signature; the counts are the last refresh's)."""
+    current = current_reports(cities).filter(unregistered__gt=0).annotate(registered=F("registered_active"))
+    return current.order_by("-unregistered", "company_id")
 
 
 def wage_gap_list(cities, *, as_of):
     """PDS upah: registered employers whose report's average wage is above the average wage of their active
     workers at BPJS (both known), ranked by the monthly wages not reported for those workers:
     (reported total / reported workers - BPJS total / BPJS workers) x BPJS workers, in whole rupiah."""
-    figure = "employer__figure__"
-    shortfall = (
-        F("reported_wage_total") * F(f"{figure}active_workers") - F(f"{figure}active_wage_total") * F("reported_workers")
-    ) / F("reported_workers")
-    return (
-        latest_reports(city_codes=cities, as_of=as_of)
-        .filter(
-            employer__isnull=False,
-            reported_wage_total__gt=0,
-            reported_workers__gt=0,
-            **{f"{figure}active_workers__gt": 0, f"{figure}active_wage_total__gt": 0},
-        )
-        .annotate(
-            registered=F(f"{figure}active_workers"),
-            bpjs_wage_total=F(f"{figure}active_wage_total"),
-            wage_shortfall=ExpressionWrapper(shortfall, output_field=BigIntegerField()),
-        )
-        .filter(wage_shortfall__gt=0)
-        .order_by("-wage_shortfall", "company_id")
-    )
+    current = current_reports(cities).filter(wage_shortfall__gt=0)
+    current = current.annotate(registered=F("registered_active"), bpjs_wage_total=F("employer__figure__active_wage_total"))
+    return current.order_by("-wage_shortfall", "company_id")
 
 
 def arrears_list(cities, *, as_of):
@@ -313,7 +311,7 @@ def arrears_list(cities, *, as_of):
 
 def prospect_list(cities, *, as_of):
     """PWBD: companies reported but not registered with BPJS, largest first."""
-    prospects = latest_reports(city_codes=cities, as_of=as_of).filter(employer__isnull=True)
+    prospects = current_reports(cities).filter(employer__isnull=True)
     return prospects.order_by("-reported_workers", "company_id")
 
 
@@ -327,10 +325,9 @@ def last_outcome(user, *keys):
 
 
 def sectors_of(city_codes):
-    """The sectors on record (reports and employers) in these cities, sorted, for the worklists' filter."""
-    reported = EmployerReport.objects.filter(city__in=city_codes).exclude(sector="").values_list("sector", flat=True)
-    registered = Employer.objects.filter(city__in=city_codes).exclude(sector="").values_list("sector", flat=True)
-    return sorted(set(reported.distinct()) | set(registered.distinct()))
+    """The sectors on record (reports and employers) in these cities at the last figures refresh, sorted,
+    for the worklists' filter."""
+    return list(CitySector.objects.filter(city__in=city_codes).order_by("sector").values_list("sector", flat=True).distinct())
 
 
 def figures_day():

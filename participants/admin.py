@@ -37,6 +37,22 @@ class ActiveFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefreshesFigures:
+    """Admin mixin: a saved or deleted record queues the figures refresh (the dashboards follow)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(refresh_figures.enqueue)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(refresh_figures.enqueue)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(refresh_figures.enqueue)
+
+
 @admin.register(Employer)
 class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
@@ -55,7 +71,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
+class WorkerAdmin(RefreshesFigures, ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "workers"
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for, "commitment": commitments_for}
@@ -95,14 +111,6 @@ class WorkerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
                 user=request.user, action=PersonalDataAccess.Action.LOOKUP, subject=term[:200], found=results.exists()
             )
         return results, duplicates
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(refresh_figures.enqueue)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        transaction.on_commit(refresh_figures.enqueue)
 
     @admin.display(description=_("segmen"), ordering="segment")
     def segment_code(self, worker):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from participants.models import CoverageFigure, EmployerFigure, Worker
 from participants.selectors import active_on
+from participants.signals import figures_refreshed
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ def figures_refresh():
 
 
 def employer_figures_refresh(day=None):
-    """Recomputes every EmployerFigure: active workers per employer on `day` (default today)."""
+    """Recomputes every EmployerFigure: active workers per employer on `day` (default today); then the
+    figures other apps derive from them (participants.signals.figures_refreshed)."""
     day = day or timezone.localdate()
     active = (
         Worker.objects.filter(active_on(day), employer__isnull=False)
@@ -70,6 +72,7 @@ def employer_figures_refresh(day=None):
             f"INSERT INTO {table} (day, employer_id, active_workers, active_wage_total) SELECT %s, s.* FROM ({sql}) s",
             (day, *params),
         )
+    figures_refreshed.send(sender=EmployerFigure, day=day)
 
 
 def active_counts(*, city_codes, dates):

@@ -90,6 +90,7 @@ class Employer(models.Model):
 
     class Meta:
         ordering = ["npp"]
+        indexes = [models.Index(fields=["paid_until"], name="employer_paid_until")]  # the arrears worklist
         verbose_name = _("pemberi kerja")
         verbose_name_plural = pgettext_lazy("jamak", "pemberi kerja")
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from outreach.models import EmployerReport
 from outreach.selectors import arrears_threshold, gap_rows, gap_total
-from participants.figures import figures_refresh
+from participants.figures import employer_figures_refresh, figures_refresh
 from participants.tests.factories import EmployerFactory, WorkerFactory
 from regions.models import City, WorkforceEstimate
 
@@ -188,3 +188,15 @@ def test_an_official_sees_only_their_city_and_no_names(plan, users, login):
 
 def test_anonymous_users_go_to_the_login(client):
     assert client.get("/gap/").status_code == 302
+
+
+def test_on_the_refresh_day_the_kept_figures_give_the_same_breakdown(plan):
+    """/gap/ reads what the figures refresh kept on its day (current reports, employers' active workers):
+    the same breakdown as comparing reports and counting workers on any other day."""
+    codes = ["61.01", "61.72", "64.71"]
+    counted = rows_by_code(codes)  # plan's refresh ran today: at AS_OF the reports are compared now
+    employer_figures_refresh(AS_OF)  # a refresh on AS_OF
+    assert EmployerReport.objects.filter(current=True).count() == 5  # W-1, W-2, P-1 (survey older), P-2, P-3
+    kept = rows_by_code(codes)
+    assert kept == counted
+    assert (kept["61.72"].pds_workers, kept["61.72"].pwbd_workers, kept["61.72"].workers_at_stake) == (40, 30, 5)

@@ -140,7 +140,7 @@ def test_dashboards_issue_a_bounded_number_of_queries(users, login, singkawang, 
     # a constant count whatever the data size; the map adds at most two (its neighbours, the grey cities' names)
     with django_assert_max_num_queries(17):
         assert client.get("/ucj/").status_code == 200
-    with django_assert_max_num_queries(20):  # PDS and PWBD of "what it takes", the latest snapshot, the commitments
+    with django_assert_max_num_queries(21):  # "what it takes": PDS and PWBD (and their figures day), snapshot, commitments
         assert client.get("/cities/61.72/").status_code == 200
     WorkerFactory.create_batch(30, city_code="61.72", segment="BPU", employer=None)
     figures_refresh()
