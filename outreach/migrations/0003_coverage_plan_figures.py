@@ -5,65 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0003_importjob_examples'),
-        ('outreach', '0002_visit'),
-        ('participants', '0010_worker_payer'),
-        ('regions', '0005_city_officials_see_employers'),
+        ("imports", "0003_importjob_examples"),
+        ("outreach", "0002_visit"),
+        ("participants", "0010_worker_payer"),
+        ("regions", "0005_city_officials_see_employers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CitySector',
+            name="CitySector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sector', models.CharField(max_length=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sector", models.CharField(max_length=100)),
             ],
         ),
         migrations.AddField(
-            model_name='employerreport',
-            name='current',
+            model_name="employerreport",
+            name="current",
             field=models.BooleanField(db_default=False, default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='employerreport',
-            name='registered_active',
+            model_name="employerreport",
+            name="registered_active",
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='employerreport',
-            name='unregistered',
+            model_name="employerreport",
+            name="unregistered",
             field=models.PositiveIntegerField(editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='employerreport',
-            name='wage_shortfall',
+            model_name="employerreport",
+            name="wage_shortfall",
             field=models.BigIntegerField(editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='employerreport',
-            index=models.Index(condition=models.Q(('current', True)), fields=['city'], name='employer_report_current'),
+            model_name="employerreport",
+            index=models.Index(condition=models.Q(("current", True)), fields=["city"], name="employer_report_current"),
         ),
         migrations.AddIndex(
-            model_name='employerreport',
-            index=models.Index(condition=models.Q(('unregistered__gt', 0)), fields=['-unregistered', 'company_id'], name='employer_report_unregistered'),
+            model_name="employerreport",
+            index=models.Index(
+                condition=models.Q(("unregistered__gt", 0)),
+                fields=["-unregistered", "company_id"],
+                name="employer_report_unregistered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='employerreport',
-            index=models.Index(condition=models.Q(('wage_shortfall__gt', 0)), fields=['-wage_shortfall', 'company_id'], name='employer_report_wage_gap'),
+            model_name="employerreport",
+            index=models.Index(
+                condition=models.Q(("wage_shortfall__gt", 0)),
+                fields=["-wage_shortfall", "company_id"],
+                name="employer_report_wage_gap",
+            ),
         ),
         migrations.AddIndex(
-            model_name='employerreport',
-            index=models.Index(condition=models.Q(('current', True), ('employer__isnull', True)), fields=['-reported_workers', 'company_id'], name='employer_report_prospect'),
+            model_name="employerreport",
+            index=models.Index(
+                condition=models.Q(("current", True), ("employer__isnull", True)),
+                fields=["-reported_workers", "company_id"],
+                name="employer_report_prospect",
+            ),
         ),
         migrations.AddField(
-            model_name='citysector',
-            name='city',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='regions.city'),
+            model_name="citysector",
+            name="city",
+            field=models.ForeignKey(
+                db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="regions.city"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citysector',
-            constraint=models.UniqueConstraint(fields=('city', 'sector'), name='city_sector_unique'),
+            model_name="citysector",
+            constraint=models.UniqueConstraint(fields=("city", "sector"), name="city_sector_unique"),
         ),
     ]

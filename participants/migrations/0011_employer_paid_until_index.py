@@ -4,16 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0003_importjob_examples'),
-        ('participants', '0010_worker_payer'),
-        ('regions', '0005_city_officials_see_employers'),
+        ("imports", "0003_importjob_examples"),
+        ("participants", "0010_worker_payer"),
+        ("regions", "0005_city_officials_see_employers"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='employer',
-            index=models.Index(fields=['paid_until'], name='employer_paid_until'),
+            model_name="employer",
+            index=models.Index(fields=["paid_until"], name="employer_paid_until"),
         ),
     ]
