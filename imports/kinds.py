@@ -256,8 +256,12 @@ class Kind:
             cursor.execute(f"{query} WHERE {' AND '.join(conditions)}", params)
             return {tuple(row[i] for i in positions): row for row in cursor.fetchall()}
 
+    # Fields whose old and new values an apply collects on its job (ImportJob.touched), so that after_apply
+    # refreshes the figures of those cities or employers only.
+    touch_fields = ()
+
     def after_apply(self, job):
-        """Called once after a successful apply (e.g. to refresh dashboard figures)."""
+        """Called once after a successful apply or revert (e.g. to refresh dashboard figures)."""
 
     def out_of_scope_message(self):
         """One wording for every stored record outside the uploader's scope, so that a preview never tells

@@ -45,6 +45,8 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(_("ditolak"), default=0)
     warnings = models.PositiveIntegerField(_("peringatan"), default=0)
     applied_rows = models.PositiveIntegerField(default=0)
+    # What the apply changed, for the figures refresh: {field: [old and new values]} (null: too many to list)
+    touched = models.JSONField(default=dict, blank=True)
     header = models.JSONField(default=list, blank=True)
     # The preview's sample: the first rows of each class found by the check, {"created": [...], "updated":
     # [...], "rejected": [...]} (see imports.pipeline.Pass); a few rows, so the page needs no second read.

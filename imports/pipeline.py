@@ -26,6 +26,7 @@ from regions.models import City
 
 CHUNK_ROWS = 10_000
 MAX_STORED_WARNINGS = 1000
+TOUCHED_MAX = 5000  # values of a touched field a job keeps; beyond, it records "all" (None)
 MAX_EXAMPLES = 5  # rows of each class (created, updated, rejected) the check keeps for the preview
 
 
@@ -171,6 +172,9 @@ class Pass:
             self.stored_rejected = min(self.counts["rejected"], self.max_rejected)
         else:
             self.counts = dict.fromkeys(("rows", "created", "updated", "unchanged", "rejected", "warnings"), 0)
+        # What the apply changed, for the figures refresh: {field: set of old and new values, or None for too many}
+        self.touch = [(name, kind.fields.index(name)) for name in kind.touch_fields] if apply else []
+        self.touched = {name: _touched_set(job.touched, name) for name, _position in self.touch}
         # The check keeps the first rows of each class for the preview; the apply leaves them as they are.
         self.examples = None if apply else {"created": [], "updated": [], "rejected": []}
         self.examples_changed = not apply  # the first chunk also clears those of an earlier check
@@ -240,7 +244,7 @@ class Pass:
         built, lookups = self._build(slow)
         keys = [b[2].key for b in built if not b[2].errors]
         current = kind.existing(keys, lookups) if keys else {}
-        created, updated, changes = [], [], []
+        created, updated, updated_old, changes = [], [], [], []
         absent = self.parse.absent_positions
         traced, scope = kind.trace_field is not None, self.scope_position
         examples = self.examples
@@ -277,6 +281,7 @@ class Pass:
             if not kind.unchanged(old, record):
                 counts["updated"] += 1
                 updated.append(record)
+                updated_old.append(old)
                 if examples is not None and len(examples["updated"]) < MAX_EXAMPLES:
                     names = kind.fields or kind.column_names
                     changed = {n: [was, new] for n, was, new in zip(names, old, record, strict=False) if was != new}
@@ -288,6 +293,7 @@ class Pass:
         if self.job.all_or_nothing and self.apply and counts["rejected"]:
             raise AllOrNothingRefused
         if self.apply:
+            self._touch(created, updated, updated_old)
             if created:
                 self.kind.write(created, self.context, new=True)
             if updated:
@@ -300,9 +306,22 @@ class Pass:
         fields = {**counts, "progress": self.source.progress(), "heartbeat_at": timezone.now()}
         if self.apply:
             fields["applied_rows"] = chunk[-1][0]
+            if self.touch:
+                fields["touched"] = {name: None if values is None else sorted(values) for name, values in self.touched.items()}
         if self.examples_changed:
             fields["examples"], self.examples_changed = self.examples, False
         ImportJob.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _touch(self, *record_lists):
+        for name, position in self.touch:
+            values = self.touched[name]
+            if values is None:
+                continue
+            for records in record_lists:
+                values.update(record[position] for record in records)
+            values.discard(None)
+            if len(values) > TOUCHED_MAX:
+                self.touched[name] = None
 
     def _example(self, kind_of_row, example):
         self.examples[kind_of_row].append(example)
@@ -385,6 +404,13 @@ class Pass:
             if self.stored_warnings < MAX_STORED_WARNINGS:
                 self.stored_warnings += 1
                 issues.append(RowIssue(job=self.job, row=number, rejected=False, messages=warnings, cells=[]))
+
+
+def _touched_set(touched, name):
+    """A job's touched values of a field so far (resumed applies go on collecting); None: too many."""
+    if name in touched and touched[name] is None:
+        return None
+    return set(touched.get(name, ()))
 
 
 def key_text(key):

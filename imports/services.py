@@ -140,6 +140,7 @@ def job_apply(*, job):
         _set(job, status=S.REFUSED, message=_all_or_nothing_message(job), finished_at=timezone.now(), applied_rows=0)
         return job
     _set(job, status=S.DONE, finished_at=timezone.now(), progress=1)
+    job.refresh_from_db(fields=["touched"])  # written by the pass, chunk by chunk
     registry[job.kind].after_apply(job)
     logger.info("import job %s applied: %s", job.pk, job.counts_line())
     return job

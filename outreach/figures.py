@@ -6,12 +6,13 @@ from django.dispatch import receiver
 
 from outreach.models import CitySector, EmployerReport
 from outreach.selectors import UNDATED
+from participants.figures import sql_in
 from participants.models import Employer, EmployerFigure
 from participants.signals import figures_refreshed
 
 
 @receiver(figures_refreshed)
-def current_reports_mark(day, **_kwargs):
+def current_reports_mark(day, **_kwargs):  # every report, whatever the cities refreshed: one pass over them
     """Marks each company's latest report made by `day` as current, and no other, and keeps the current
     reports' counts against the employers' figures of the same refresh (only changed rows are written).
 
@@ -57,15 +58,17 @@ def current_reports_mark(day, **_kwargs):
 
 
 @receiver(figures_refreshed)
-def city_sectors_refresh(**_kwargs):
-    """Rebuilds CitySector from the employers' and the reports' sectors."""
+def city_sectors_refresh(cities=None, **_kwargs):
+    """Rebuilds the CitySector rows of `cities` (None: every city) from the employers' and reports' sectors."""
     table, employers, reports = CitySector._meta.db_table, Employer._meta.db_table, EmployerReport._meta.db_table
+    where, params = ("1 = 1", []) if cities is None else sql_in("city_id", cities)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", params)
         cursor.execute(
             f"""
             INSERT INTO {table} (city_id, sector)
-            SELECT city_id, sector FROM {employers} WHERE sector <> ''
-            UNION SELECT city_id, sector FROM {reports} WHERE sector <> ''
-            """
+            SELECT city_id, sector FROM {employers} WHERE sector <> '' AND {where}
+            UNION SELECT city_id, sector FROM {reports} WHERE sector <> '' AND {where}
+            """,
+            [*params, *params],
         )

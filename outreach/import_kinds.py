@@ -10,7 +10,7 @@ from imports.kinds import Built, Column, Kind, choice, register
 from outreach.models import EmployerReport, Visit
 from participants.import_kinds import CITY_CODE, bounded_text
 from participants.models import Employer
-from participants.tasks import refresh_figures
+from participants.tasks import refresh_enqueue
 from regions.selectors import officers_for
 
 
@@ -79,9 +79,11 @@ class EmployerReportKind(Kind):
     scope_field = "city_id"
     key_label = gettext_lazy("ID perusahaan")
 
+    touch_fields = ("city_id",)
+
     def after_apply(self, job):
         if job.created or job.updated:  # the worklists and /gap/ read each company's current report
-            refresh_figures.enqueue()
+            refresh_enqueue(job.touched)
 
     def canonical_query(self, present):
         # Without a source column the file's key is incomplete: every row is parsed (source "").

@@ -12,7 +12,7 @@ from imports.admin import ImportButtonMixin
 from imports.admin_filters import ImportJobFilter
 from participants.models import Employer, PersonalDataAccess, Worker
 from participants.selectors import active_on, employers_for, workers_for
-from participants.tasks import refresh_figures
+from participants.tasks import refresh_enqueue
 from participants.validators import KPJ_LENGTH
 from regions.admin import CityListFilter, OfficeFilter, ProvinceFilter, ScopedAdmin, ScopedHistoryAdmin
 
@@ -38,23 +38,34 @@ class ActiveFilter(admin.SimpleListFilter):
 
 
 class RefreshesFigures:
-    """Admin mixin: a saved or deleted record queues the figures refresh (the dashboards follow)."""
+    """Admin mixin: a saved or deleted record queues the refresh of the figures of what it touched, the old
+    and new values of `touch_fields` (the dashboards follow)."""
+
+    touch_fields = ("city_id",)
+
+    def _touched(self, *records):
+        return {name: sorted({r[name] for r in records if r[name] is not None}) for name in self.touch_fields}
+
+    def _refresh_after_commit(self, *records):
+        touched = self._touched(*records)
+        transaction.on_commit(lambda: refresh_enqueue(touched))
 
     def save_model(self, request, obj, form, change):
+        before = type(obj).objects.filter(pk=obj.pk).values(*self.touch_fields).first() if change else None
         super().save_model(request, obj, form, change)
-        transaction.on_commit(refresh_figures.enqueue)
+        self._refresh_after_commit(*filter(None, [before, {name: getattr(obj, name) for name in self.touch_fields}]))
 
     def delete_model(self, request, obj):
+        self._refresh_after_commit({name: getattr(obj, name) for name in self.touch_fields})
         super().delete_model(request, obj)
-        transaction.on_commit(refresh_figures.enqueue)
 
     def delete_queryset(self, request, queryset):
+        self._refresh_after_commit(*queryset.values(*self.touch_fields))
         super().delete_queryset(request, queryset)
-        transaction.on_commit(refresh_figures.enqueue)
 
 
 @admin.register(Employer)
-class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
+class EmployerAdmin(RefreshesFigures, ImportButtonMixin, ScopedHistoryAdmin):
     import_kind = "employers"
     scope_selector = employers_for
     list_display = ["npp", "name", "city", "branch", "sector", "registered_on", "paid_until_month"]
@@ -72,6 +83,7 @@ class EmployerAdmin(ImportButtonMixin, ScopedHistoryAdmin):
 
 @admin.register(Worker)
 class WorkerAdmin(RefreshesFigures, ImportButtonMixin, ScopedHistoryAdmin):
+    touch_fields = ("city_id", "employer_id")
     import_kind = "workers"
     scope_selector = workers_for
     choice_selectors = {**ScopedAdmin.choice_selectors, "employer": employers_for, "commitment": commitments_for}

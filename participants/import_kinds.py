@@ -15,7 +15,7 @@ from participants.models import (
     Segment,
     Worker,
 )
-from participants.tasks import refresh_figures
+from participants.tasks import refresh_enqueue
 from participants.validators import birth_facts, check_kpj, check_name, check_nik, nik_region_warning
 from regions.models import Office
 
@@ -106,6 +106,11 @@ class EmployerKind(Kind):
     trace_field = "import_job_id"
     scope_field = "city_id"
     key_label = "NPP"
+    touch_fields = ("city_id",)  # the worklists' sectors per city
+
+    def after_apply(self, job):
+        if job.created or job.updated:
+            refresh_enqueue(job.touched)
 
     def prepare(self, rows, context):
         codes = {r["branch_code"] for r in rows if r["branch_code"]}
@@ -186,9 +191,11 @@ class WorkerKind(Kind):
     scope_field = "city_id"
     key_label = "NIK"
 
+    touch_fields = ("city_id", "employer_id")
+
     def after_apply(self, job):
         if job.created or job.updated:
-            refresh_figures.enqueue()
+            refresh_enqueue(job.touched)
 
     def prepare(self, rows, context):
         npps = {r["npp"] for r in rows if r["npp"]}

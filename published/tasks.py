@@ -9,10 +9,8 @@ import datetime as dt
 
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
+from config.scheduling import schedule_once
 from published.services import period_close, period_of
 
 CLOSE_PATH = "published.tasks.close_month"
@@ -28,12 +26,8 @@ def next_close(now=None):
 
 def close_schedule():
     """Makes sure one month-end close is waiting (database backend only)."""
-    if not isinstance(close_month.get_backend(), DatabaseBackend):
-        return
-    if DBTaskResult.objects.filter(task_path=CLOSE_PATH, status=TaskResultStatus.READY).exists():
-        return
     run_after, period = next_close()
-    close_month.using(run_after=run_after).enqueue(f"{period:%Y-%m}")
+    schedule_once(close_month, run_after, f"{period:%Y-%m}")
 
 
 @task()
