@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "published",
     "commitments",
     "subsidies",
+    "rapor",
 ]
 
 MIDDLEWARE = [
@@ -227,7 +228,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JANGKAU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its INFO lines narrate every step of every rapor PDF
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Imports: uploads larger than this are refused before they are stored (bytes).

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("", include("published.urls")),
     path("", include("commitments.urls")),
+    path("", include("rapor.urls")),
 ]

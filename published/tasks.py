@@ -12,6 +12,7 @@ from django_tasks import task
 
 from config.scheduling import schedule_once
 from published.services import period_close, period_of
+from rapor.tasks import rapor_close_enqueue
 
 CLOSE_PATH = "published.tasks.close_month"
 CLOSE_HOUR = 1  # 01:00 local time on the 1st: the month's last imports of the evening are in
@@ -36,3 +37,4 @@ def close_month(period):
     close is queued first, so a close that fails or a worker that dies leaves the chain going."""
     close_schedule()
     period_close(period_of(period))
+    rapor_close_enqueue(period_of(period))  # the month's rapor files, kept in the background

@@ -31,6 +31,7 @@ from participants.models import PersonalDataAccess, Worker
 from participants.tests.factories import WorkerFactory
 from published.models import FlagThreshold, Snapshot
 from published.services import month_data, snapshot_create
+from rapor.models import KeptRapor
 from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
 from subsidies.models import BankAccount, Recipient
 from subsidies.services import bsu_screen
@@ -103,6 +104,10 @@ EXPECTED = {
     # Pemda commitments: the simulator of a city the role sees (officials their own), a commitment's evidence
     "cities/<str:code>/simulasi/": ("302 200 200 200 200", "302 200 404 404 404"),
     "komitmen/<int:pk>/bukti/": ("302 200 200 200 200", "302 200 404 404 404"),
+    # the one-page rapor (aggregates only: officials of the city too), its kept monthly files and their download
+    "cities/<str:code>/rapor/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "cities/<str:code>/rapor/arsip/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "rapor/<int:pk>/unduh/": ("302 200 200 200 200", "302 200 404 404 404"),
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -319,7 +324,15 @@ def world(users, bsu, settings):
         "by_side": by_side,
         "snapshots": snapshots,
         "commitments": commitments,
+        "rapor": {side: kept_rapor(code) for side, code in (("in", "61.72"), ("out", "64.71"))},
     }
+
+
+def kept_rapor(city_code):
+    """A kept rapor file of the city (its bytes need not be a real PDF here)."""
+    kept = KeptRapor(city_id=city_code, period=dt.date(2025, 5, 1), sha256="0" * 64, size=8, generated_at=timezone.now())
+    kept.file.save("rapor.pdf", ContentFile(b"%PDF-1.4"))
+    return kept.pk
 
 
 def commitment_with_evidence(city_code):
@@ -361,6 +374,9 @@ def concrete_url(route, side, role, world):
         "cities/<str:code>/": "/cities/61.72/" if side == "in" else "/cities/64.71/",
         "cities/<str:code>/simulasi/": "/cities/61.72/simulasi/?workers=10" if side == "in" else "/cities/64.71/simulasi/",
         "komitmen/<int:pk>/bukti/": f"/komitmen/{world['commitments'][side]}/bukti/",
+        "cities/<str:code>/rapor/": "/cities/61.72/rapor/?format=pdf" if side == "in" else "/cities/64.71/rapor/?format=pdf",
+        "cities/<str:code>/rapor/arsip/": "/cities/61.72/rapor/arsip/" if side == "in" else "/cities/64.71/rapor/arsip/",
+        "rapor/<int:pk>/unduh/": f"/rapor/{world['rapor'][side]}/unduh/",
         "figures/<int:pk>/": f"/figures/{world['snapshots'][side]}/",
         "api/snapshots/": f"/api/snapshots/?city={'61.72' if side == 'in' else '64.71'}",
         "api/snapshots/<int:pk>/": f"/api/snapshots/{world['snapshots'][side]}/",

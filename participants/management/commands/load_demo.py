@@ -14,6 +14,7 @@ from participants.demo import demo_load
 from participants.figures import figures_refresh
 from participants.models import CoverageFigure
 from published.demo import published_demo_load
+from rapor.demo import rapor_demo_enqueue
 from regions.services import user_create
 from subsidies.demo import bsu_demo_load
 
@@ -100,4 +101,5 @@ class Command(BaseCommand):
             f"published: snapshots={published['snapshots']} flagged={published['flagged']} reopened={published['reopened']}"
         )
         self.stdout.write(f"commitments: {commitments_demo_load()['commitments']}")
+        self.stdout.write(f"rapor: {rapor_demo_enqueue()}")  # queued: the worker of `make run` renders them
         self.stdout.write(f"seconds={time.monotonic() - started:.1f}")
