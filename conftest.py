@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection
 
 from participants.tests.factories import WorkerFactory
@@ -20,6 +21,7 @@ from subsidies.models import Programme, Recipient, RecipientStatus
 from subsidies.services import Move, bsu_screen, recipients_advance
 
 PASSWORD = "Sandi-Uji-2025!"
+PAGE_CACHE_MISS = 7  # queries a cached page adds when rendered anew: its versions, the cache's read and write
 S = RecipientStatus
 
 
@@ -95,6 +97,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(django_db_setup, django_db_blocker):
+    """The page cache's table outlives the flush between transactional tests: each test starts without one."""
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class ConfigConfig(AppConfig):
     name = "config"
     verbose_name = "Jangkau"
+
+    def ready(self):
+        from config import pagecache  # connects the cached pages' invalidation
+
+        pagecache.connect_changes()

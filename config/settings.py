@@ -125,6 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("JANGKAU_SQLITE_TEST_PATH", str(BASE_DIR / "test.sqlite3"))}
 
+# The page cache (config.pagecache) is shared by every web process: the database's own cache table by default
+# (`manage.py createcachetable`, run by `make migrate` and `make serve`), Redis in production with
+# DJANGO_CACHE_URL=redis://host:6379/0.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jangkau_cache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work through the django.tasks API; the database backend needs only the database.

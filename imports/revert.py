@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.bulk import bulk_insert
+from config.pagecache import figures_changed
 from imports.kinds import registry
 from imports.models import ImportJob, RowChange
 from imports.pipeline import key_text, lock_writes
@@ -64,6 +65,7 @@ def job_revert(*, job, actor):
                 message += " …"
         ImportJob.objects.filter(pk=job.pk).update(reverted_at=timezone.now(), reverted_by=actor, revert_message=message)
     kind.after_apply(job)  # the dashboards follow
+    figures_changed()
     job.refresh_from_db()
     return message
 

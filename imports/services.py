@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from config.pagecache import figures_changed
 from config.spreadsheets import FileRefused, open_rows
 from imports.kinds import registry
 from imports.models import ImportJob, RowChange, RowIssue
@@ -142,6 +143,7 @@ def job_apply(*, job):
     _set(job, status=S.DONE, finished_at=timezone.now(), progress=1)
     job.refresh_from_db(fields=["touched"])  # written by the pass, chunk by chunk
     registry[job.kind].after_apply(job)
+    figures_changed()  # written past the models' signals: the cached pages are rendered again
     logger.info("import job %s applied: %s", job.pk, job.counts_line())
     return job
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from config.formatting import format_number
+from config.pagecache import cached_page
 from config.spreadsheets import export_response
 from outreach.selectors import figures_day, gap_rows, gap_total, latest_visits, sectors_of, visits_due, worklist_cities
 from outreach.tables import GAP_CSV_HEADER, GapTable, export_row
@@ -20,33 +21,39 @@ from regions import charts
 from regions.filters import CityFilter, scoped_filter
 from regions.selectors import may_see_personal_data
 from regions.ucj import percent
-from regions.views import figures_page, grouping_of, refuse_input
+from regions.views import exporting, figures_page, grouping_of, refuse_input
 
 
 @login_required
 def gap_table(request):
     filters = scoped_filter(request, CityFilter)
     refused = refuse_input(request, filters)
-    as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
-    grouping = grouping_of(request)
-    export, table, total = figures_page(
-        request, gap_rows(cities, as_of=as_of), cities, grouping=grouping, roll_up=gap_total, table_class=GapTable,
-        export=(f"gap-{as_of}", GAP_CSV_HEADER, export_row), refused=refused,
-    )  # fmt: skip
-    if export:
-        return export
-    context = {
-        "filter": filters,
-        "table": table,
-        "total": total,
-        "breakdown": breakdown_chart(total),
-        "as_of": as_of,
-        "arrears_months": settings.JANGKAU_ARREARS_MONTHS,
-        "query": request.GET.urlencode(),
-        "grouping": grouping,
-    }
-    return render(request, "outreach/gap.html", context, status=400 if refused else 200)
+
+    def build():
+        as_of = filters.as_of_date
+        grouping = grouping_of(request)
+        export, table, total = figures_page(
+            request, gap_rows(cities, as_of=as_of), cities, grouping=grouping, roll_up=gap_total, table_class=GapTable,
+            export=(f"gap-{as_of}", GAP_CSV_HEADER, export_row), refused=refused,
+        )  # fmt: skip
+        if export:
+            return export
+        return {
+            "filter": filters,
+            "table": table,
+            "total": total,
+            "breakdown": breakdown_chart(total),
+            "as_of": as_of,
+            "arrears_months": settings.JANGKAU_ARREARS_MONTHS,
+            "query": request.GET.urlencode(),
+            "grouping": grouping,
+        }
+
+    if exporting(request, refused):
+        return build()
+    codes = [code for code, _name, _province in cities]
+    return cached_page(request, "outreach/gap.html", cities=codes, build=build, status=400 if refused else 200)
 
 
 def breakdown_chart(total):

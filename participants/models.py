@@ -253,6 +253,18 @@ class EmployerFigure(models.Model):
         return f"{self.employer_id} {self.day}: {self.active_workers}"
 
 
+class FiguresVersion(models.Model):
+    """A version token of the figures of one regency/city (key: its code) or of everything (key "all"),
+    replaced whenever they change: part of the cached pages' keys (config.pagecache). In the database, so
+    a change and its new token commit together."""
+
+    key = models.CharField(max_length=10, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.key}: {self.token}"
+
+
 class PersonalDataAccess(models.Model):
     """Who looked up which NIK or downloaded personal data, and when (kept out of application logs)."""
 

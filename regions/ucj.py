@@ -174,6 +174,12 @@ def rollup(rows, *, code, name):
     return total
 
 
+def surrounding_cities(city):
+    """Its province's regencies/cities and those of the kanwil(s) whose branch offices serve it."""
+    serving = Office.objects.filter(kind=Office.Kind.KANWIL, branches__cities=city)
+    return City.objects.filter(Q(province_id=city.province_id) | Q(offices__parent__in=serving))
+
+
 def city_surroundings(city, *, visible, as_of):
     """The figures around one regency/city, in one query plus `coverage_rows`' own:
 
@@ -183,10 +189,7 @@ def city_surroundings(city, *, visible, as_of):
       rolled up from the counts of every regency/city in it, seen by the user or not: aggregates only, the
       member cities' own figures are not returned.
     """
-    serving = Office.objects.filter(kind=Office.Kind.KANWIL, branches__cities=city)
-    members = City.objects.filter(Q(province_id=city.province_id) | Q(offices__parent__in=serving)).annotate(
-        seen=Exists(visible.filter(code=OuterRef("code")))
-    )
+    members = surrounding_cities(city).annotate(seen=Exists(visible.filter(code=OuterRef("code"))))
     cities, seen, kanwils, in_kanwil = {}, set(), {}, {}
     fields = ("code", "name", "province_id", "offices__parent_id", "offices__parent__name", "seen")
     for code, name, province_code, kanwil, kanwil_name, is_seen in members.values_list(*fields):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django_tables2 import RequestConfig
 
+from config.pagecache import cached_page
 from config.spreadsheets import export_response
 from outreach.selectors import reported_gaps
 from participants.selectors import largest_employers
@@ -18,7 +19,7 @@ from regions.filters import CityFilter, scoped_filter
 from regions.models import Access, UcjBand
 from regions.selectors import GROUPINGS, access_of, cities_for, city_groups, may_see_personal_data, role_of
 from regions.tables import UCJ_CSV_HEADER, CoverageTable, export_row
-from regions.ucj import city_surroundings, coverage_rows, needs, pace, rollup, trend
+from regions.ucj import city_surroundings, coverage_rows, needs, pace, rollup, surrounding_cities, trend
 
 
 @login_required
@@ -35,37 +36,48 @@ def home(request):
 def ucj_table(request):
     filters = scoped_filter(request, CityFilter)
     refused = refuse_input(request, filters)
-    as_of = filters.as_of_date
     cities = filters.qs.order_by("code").values_list("code", "name", "province_id")
     own_city = access_of(request.user).city_id if role_of(request.user) == Access.Role.OFFICIAL else None
-    snapshot, published, shown = published_choice(request, own_city) if own_city else (None, False, {"staff": True})
-    if published:  # an official's one city, as published; the file names its snapshot
-        as_of = snapshot.as_of
-        city_rows = [coverage_of(snapshot, UcjBand.objects.all())]
-        filename = f"ucj-{as_of}-angka-resmi-{snapshot.pk}-{snapshot.short_hash}"
-    else:
-        city_rows = coverage_rows(cities, as_of=as_of)
-        filename = f"ucj-{as_of}"
-    grouping = grouping_of(request)
-    export, table, total = figures_page(
-        request, city_rows, cities, grouping=grouping, roll_up=rollup, table_class=CoverageTable,
-        export=(filename, UCJ_CSV_HEADER, export_row), refused=refused,
-    )  # fmt: skip
-    if export:
-        return export
-    context = {
-        "filter": filters,
-        "table": table,
-        "total": total,
-        "as_of": as_of,
-        "bands": total.bands,
-        "query": request.GET.urlencode(),
-        "grouping": grouping,
-        "ranking": charts.bar_chart(ranking_items(city_rows), ranked=True),
-        **shown,
-        **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
-    }
-    return render(request, "regions/ucj.html", context, status=400 if refused else 200)
+
+    def build():
+        as_of = filters.as_of_date
+        snapshot, published, shown = published_choice(request, own_city) if own_city else (None, False, {"staff": True})
+        if published:  # an official's one city, as published; the file names its snapshot
+            as_of = snapshot.as_of
+            city_rows = [coverage_of(snapshot, UcjBand.objects.all())]
+            filename = f"ucj-{as_of}-angka-resmi-{snapshot.pk}-{snapshot.short_hash}"
+        else:
+            city_rows = coverage_rows(cities, as_of=as_of)
+            filename = f"ucj-{as_of}"
+        grouping = grouping_of(request)
+        export, table, total = figures_page(
+            request, city_rows, cities, grouping=grouping, roll_up=rollup, table_class=CoverageTable,
+            export=(filename, UCJ_CSV_HEADER, export_row), refused=refused,
+        )  # fmt: skip
+        if export:
+            return export
+        return {
+            "filter": filters,
+            "table": table,
+            "total": total,
+            "as_of": as_of,
+            "bands": total.bands,
+            "query": request.GET.urlencode(),
+            "grouping": grouping,
+            "ranking": charts.bar_chart(ranking_items(city_rows), ranked=True),
+            **shown,
+            **map_context(request, city_rows, as_of=as_of, extent_codes=[row.code for row in city_rows]),
+        }
+
+    if exporting(request, refused):
+        return build()
+    codes = [code for code, _name, _province in cities]
+    return cached_page(request, "regions/ucj.html", cities=codes, build=build, status=400 if refused else 200)
+
+
+def exporting(request, refused=False):
+    """A ?_export= download (never from the page cache); a refused filter shows the page instead."""
+    return not refused and request.GET.get("_export") in ("csv", "xlsx")
 
 
 def ranking_items(rows):
@@ -158,59 +170,72 @@ def city_detail(request, code):
     city = get_object_or_404(cities_for(request.user), code=code)
     filters = CityFilter(request.GET or None, user=request.user)
     refused = refuse_input(request, filters)
-    snapshot, published, shown = published_choice(request, city.code)
-    staff = shown["staff"]
-    as_of = snapshot.as_of if published else filters.as_of_date
-    # The city among the province's cities the user may see (the others are drawn grey on the map), and the
-    # province's and kanwil's totals (aggregates of every city in them, whoever looks).
-    rows, totals = city_surroundings(city, visible=cities_for(request.user), as_of=as_of)
-    (row,) = [r for r in rows if r.code == city.code]
-    series = trend(city, as_of=as_of)
-    if published:  # the published figures replace today's reading of that day, on the headline, map and trend
-        row = coverage_of(snapshot, row.bands)
-        rows = [row if r.code == city.code else r for r in rows]
-        series[-1] = (as_of, row.active_total, row.ucj_percent)
-        filters.form.fields["as_of"].initial = as_of
-    reach_date, reach_state = pace(row, as_of=as_of)
-    pds, pwbd = (found.get(city.code) or 0 for found in reported_gaps([city.code], as_of=as_of))
-    comparison = comparison_rows(row, totals)
-    print_layout = request.GET.get("print") == "1"
-    context = {
-        "city": city,
-        "row": row,
-        "as_of": as_of,
-        "filter": filters,
-        "reach_date": reach_date,
-        "reach_state": reach_state,
-        "needs": needs(row, as_of=as_of, plan_workers=pds + pwbd),
-        "pds_workers": pds,
-        "pwbd_workers": pwbd,
-        "trend": charts.trend_chart(series, row.target_percent),
-        "comparison": comparison,
-        "comparison_chart": charts.bar_chart(
-            (
-                charts.BarItem(label=name, value=r.ucj_percent, target=r.target_percent, css_class=maps.band_class(r.band))
-                for _level, name, r in comparison
+
+    def build():
+        snapshot, published, shown = published_choice(request, city.code)
+        staff = shown["staff"]
+        as_of = snapshot.as_of if published else filters.as_of_date
+        # The city among the province's cities the user may see (the others are drawn grey on the map), and the
+        # province's and kanwil's totals (aggregates of every city in them, whoever looks).
+        rows, totals = city_surroundings(city, visible=cities_for(request.user), as_of=as_of)
+        (row,) = [r for r in rows if r.code == city.code]
+        series = trend(city, as_of=as_of)
+        if published:  # the published figures replace today's reading of that day, on the headline, map and trend
+            row = coverage_of(snapshot, row.bands)
+            rows = [row if r.code == city.code else r for r in rows]
+            series[-1] = (as_of, row.active_total, row.ucj_percent)
+            filters.form.fields["as_of"].initial = as_of
+        reach_date, reach_state = pace(row, as_of=as_of)
+        pds, pwbd = (found.get(city.code) or 0 for found in reported_gaps([city.code], as_of=as_of))
+        comparison = comparison_rows(row, totals)
+        print_layout = request.GET.get("print") == "1"
+        context = {
+            "city": city,
+            "row": row,
+            "as_of": as_of,
+            "filter": filters,
+            "reach_date": reach_date,
+            "reach_state": reach_state,
+            "needs": needs(row, as_of=as_of, plan_workers=pds + pwbd),
+            "pds_workers": pds,
+            "pwbd_workers": pwbd,
+            "trend": charts.trend_chart(series, row.target_percent),
+            "comparison": comparison,
+            "comparison_chart": charts.bar_chart(
+                (
+                    charts.BarItem(label=name, value=r.ucj_percent, target=r.target_percent, css_class=maps.band_class(r.band))
+                    for _level, name, r in comparison
+                ),
+                width=420,  # narrow enough to stay legible on a phone without scrolling
+                label_width=130,
             ),
-            width=420,  # narrow enough to stay legible on a phone without scrolling
-            label_width=130,
-        ),
-        "bands": row.bands,
-        "employers": largest_employers(request.user, city=city, as_of=as_of) if staff else None,
-        **shown,
-        "snapshot_waterfall": waterfall(snapshot) if snapshot else None,
-        "print_layout": print_layout,
-        "print_url": f"?{query_with(request, print='1')}",
-        "screen_url": f"?{query_with(request, print=None)}",
-        **map_context(
-            request,
-            rows,
-            as_of=as_of,
-            extent_codes=[code for code in maps.shape_codes() if code.startswith(f"{city.province_id}.")],
-            highlight=city.code,
-        ),
-    }
-    return render(request, "regions/city.html", context, status=400 if refused else 200)
+            "bands": row.bands,
+            "employers": largest_employers(request.user, city=city, as_of=as_of) if staff else None,
+            **shown,
+            "snapshot_waterfall": waterfall(snapshot) if snapshot else None,
+            "print_layout": print_layout,
+            "print_url": f"?{query_with(request, print='1')}",
+            "screen_url": f"?{query_with(request, print=None)}",
+            **map_context(
+                request,
+                rows,
+                as_of=as_of,
+                extent_codes=[code for code in maps.shape_codes() if code.startswith(f"{city.province_id}.")],
+                highlight=city.code,
+            ),
+        }
+        return context
+
+    print_layout = request.GET.get("print") == "1"
+    codes = surrounding_cities(city).values_list("code", flat=True).distinct()  # the figures the page reads
+    return cached_page(
+        request,
+        "regions/city.html",
+        cities=list(codes),
+        build=build,
+        context={"city": city, "print_layout": print_layout},
+        status=400 if refused else 200,
+    )
 
 
 def published_choice(request, city_code):

@@ -15,6 +15,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.pagecache import figures_changed
 from regions.ucj import percent
 from subsidies.models import OPEN_STATUSES, BsuFigure, Programme, Recipient, RecipientStatus
 
@@ -108,6 +109,7 @@ def bsu_figures_refresh(programme=None):
             BsuFigure.objects.filter(programme=each).delete()
             BsuFigure.objects.bulk_create(rows, batch_size=5000)
         written += len(rows)
+    figures_changed()  # every city's BSU figures were rebuilt: the cached pages are rendered again
     return written
 
 

@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from config.pagecache import cached_page
 from regions.filters import scoped_filter
 from regions.models import Office
 from regions.selectors import GROUPINGS, OUTSIDE_GROUP, UNSERVED_GROUP, may_see_personal_data
-from regions.views import figures_page, grouping_of
+from regions.views import exporting, figures_page, grouping_of
 from subsidies.admin_filters import SCREENED_IN, recipient_list_url
 from subsidies.figures import (
     BSU_CSV_HEADER,
@@ -32,41 +33,47 @@ def disbursement_table(request):
     programme = filters.programme_choice
     if programme is None:
         raise Http404
-    stuck_days = filters.stuck_days_value
     cities = list(filters.qs.order_by("code").values_list("code", "name", "province_id"))
-    grouping = grouping_of(request)
-    # Staff drill down from every count of people to the admin list of those recipients; officials see
-    # the same numbers without links.
-    people = None
-    if may_see_personal_data(request.user):
-        people = PeopleLinks(programme, stuck_days, grouping=grouping, page_region=page_region(filters))
-    export, table, total = figures_page(
-        request, disbursement_rows(programme, cities, stuck_days=stuck_days), cities, grouping=grouping,
-        roll_up=functools.partial(rollup, amount_each=programme.amount_total), table_class=DisbursementTable,
-        export=(f"bsu-{programme.code}", BSU_CSV_HEADER, export_row), query=f"&programme={programme.code}",
-        stuck_days=stuck_days, people_url=people and people.url,
-    )  # fmt: skip
-    if export:
-        return export
+
+    def build():
+        stuck_days = filters.stuck_days_value
+        grouping = grouping_of(request)
+        # Staff drill down from every count of people to the admin list of those recipients; officials see
+        # the same numbers without links.
+        people = None
+        if may_see_personal_data(request.user):
+            people = PeopleLinks(programme, stuck_days, grouping=grouping, page_region=page_region(filters))
+        export, table, total = figures_page(
+            request, disbursement_rows(programme, cities, stuck_days=stuck_days), cities, grouping=grouping,
+            roll_up=functools.partial(rollup, amount_each=programme.amount_total), table_class=DisbursementTable,
+            export=(f"bsu-{programme.code}", BSU_CSV_HEADER, export_row), query=f"&programme={programme.code}",
+            stuck_days=stuck_days, people_url=people and people.url,
+        )  # fmt: skip
+        if export:
+            return export
+        codes = [code for code, *_rest in cities]
+        stuck = [
+            (status, number, oldest, people and people.url(total, status=status, stuck=True))
+            for status, number, oldest in stuck_by_status(programme, codes, stuck_days=stuck_days)
+        ]
+        return {
+            "filter": filters,
+            "programme": programme,
+            "table": table,
+            "total": total,
+            "funnel": funnel_chart(total, **FUNNEL_SIZE),
+            "stuck": stuck,
+            "stuck_days": stuck_days,
+            "batches": [{**b, "links": people and people.batch_links(total, b)} for b in batches(programme, codes)],
+            "links": people and people.summary(total),
+            "query": request.GET.urlencode(),
+            "grouping": grouping,
+        }
+
+    if exporting(request):
+        return build()
     codes = [code for code, *_rest in cities]
-    stuck = [
-        (status, number, oldest, people and people.url(total, status=status, stuck=True))
-        for status, number, oldest in stuck_by_status(programme, codes, stuck_days=stuck_days)
-    ]
-    context = {
-        "filter": filters,
-        "programme": programme,
-        "table": table,
-        "total": total,
-        "funnel": funnel_chart(total, **FUNNEL_SIZE),
-        "stuck": stuck,
-        "stuck_days": stuck_days,
-        "batches": [{**b, "links": people and people.batch_links(total, b)} for b in batches(programme, codes)],
-        "links": people and people.summary(total),
-        "query": request.GET.urlencode(),
-        "grouping": grouping,
-    }
-    return render(request, "subsidies/bsu.html", context)
+    return cached_page(request, "subsidies/bsu.html", cities=codes, build=build)
 
 
 def page_region(filters):
