@@ -254,8 +254,6 @@ class ScoreIndicator(models.Model):
         BPU = "bpu", _("Cakupan BPU (%)")
         EMPLOYERS = "employers", _("Pemberi kerja terdaftar per 1.000 potensi PU")
 
-    COMMITMENT_FORMULAS = (Formula.IN_FORCE, Formula.ALLOCATED, Formula.DELIVERED, Formula.ENROLLED)
-
     code = models.CharField(_("kode"), max_length=30, unique=True)
     aspect = models.ForeignKey(ScoreAspect, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("aspek"))
     name = models.CharField(_("nama"), max_length=150)
