@@ -1,5 +1,6 @@
 """Admin back office of Pemda commitments (branch and regional staff of the scope) and of their reference data
-(kinds, target groups, contribution rates: administrators)."""
+(kinds, target groups, contribution rates, the scorecard's aspects, indicators, weights and bands:
+administrators)."""
 
 from django import forms
 from django.contrib import admin
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commitments.models import Commitment, CommitmentKind, ContributionRate, TargetGroup
+from commitments.models import Commitment, CommitmentKind, ContributionRate, ScoreAspect, ScoreBand, ScoreIndicator, TargetGroup
 from commitments.selectors import commitment_progress, commitments_for, may_write
 from config.formatting import format_number, format_percent, format_rupiah
 from imports.admin import ImportButtonMixin
@@ -148,3 +149,27 @@ class ContributionRateAdmin(admin.ModelAdmin):
     @admin.display(description=_("iuran per bulan"))
     def monthly_display(self, rate):
         return format_rupiah(rate.monthly)
+
+
+@admin.register(ScoreAspect)
+class ScoreAspectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "weight", "position"]
+    ordering = ["position", "code"]
+
+
+class ScoreBandInline(admin.TabularInline):
+    model = ScoreBand
+    extra = 1
+
+
+@admin.register(ScoreIndicator)
+class ScoreIndicatorAdmin(admin.ModelAdmin):
+    """Weights and bands are ours (the Paritrana Award's are not public). A weight counts at once on the pages;
+    a band counts from the next `refresh_scores`, which stores the scores it gives."""
+
+    list_display = ["code", "name", "aspect", "formula", "weight", "position"]
+    list_filter = ["aspect"]
+    list_select_related = ["aspect"]
+    filter_horizontal = ["kinds"]
+    inlines = [ScoreBandInline]
+    ordering = ["aspect__position", "position", "code"]

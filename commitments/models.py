@@ -214,3 +214,115 @@ class Commitment(models.Model):
     def covers(self, city_code):
         """Whether a worker of this regency/city may be funded by this commitment: the city's own, or its province's."""
         return self.city_id == city_code if self.city_id else city_code.split(".")[0] == self.province_id
+
+
+# --- Scorecard (Paritrana-style aspects) -------------------------------------------------------------------
+# The Paritrana Award's weights are not public: the aspects, indicators, weights and scoring bands below are
+# ours, seeded by a data migration and edited in the admin. What each indicator measures (its formula) is code
+# (commitments.scoring); how much it counts and how a raw value becomes a score are data.
+
+
+class ScoreAspect(models.Model):
+    """kebijakan, penerapan, kinerja: each weighs `weight` against the sum of all aspects' weights."""
+
+    code = models.CharField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    weight = models.DecimalField(_("bobot"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("aspek skor")
+        verbose_name_plural = pgettext_lazy("jamak", "aspek skor")
+
+    def __str__(self):
+        return self.name
+
+
+class ScoreIndicator(models.Model):
+    """One indicator of an aspect: what it measures (a formula of commitments.scoring), its weight within the
+    aspect (against the sum of the aspect's indicators' weights) and its bands (ScoreBand)."""
+
+    class Formula(models.TextChoices):
+        IN_FORCE = "in_force", _("Komitmen berlaku (jumlah)")
+        ALLOCATED = "allocated", _("Pekerja dianggarkan (% potensi BPU)")
+        DELIVERED = "delivered", _("Realisasi pekerja dianggarkan (%)")
+        ENROLLED = "enrolled", _("Pekerja didaftarkan melalui komitmen (orang)")
+        UCJ = "ucj", _("UCJ (%)")
+        GROWTH = "growth", _("Pertumbuhan peserta aktif 12 bulan (%)")
+        PU = "pu", _("Cakupan PU (%)")
+        BPU = "bpu", _("Cakupan BPU (%)")
+        EMPLOYERS = "employers", _("Pemberi kerja terdaftar per 1.000 potensi PU")
+
+    code = models.CharField(_("kode"), max_length=30, unique=True)
+    aspect = models.ForeignKey(ScoreAspect, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("aspek"))
+    name = models.CharField(_("nama"), max_length=150)
+    formula = models.CharField(_("rumus"), max_length=12, choices=Formula.choices)
+    kinds = models.ManyToManyField(
+        CommitmentKind,
+        blank=True,
+        related_name="+",
+        verbose_name=_("jenis komitmen yang dihitung"),
+        help_text=_("Untuk rumus komitmen: jenis komitmen yang dihitung indikator ini."),
+    )
+    weight = models.DecimalField(_("bobot dalam aspek"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)])
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["aspect__position", "position", "code"]
+        verbose_name = _("indikator skor")
+        verbose_name_plural = pgettext_lazy("jamak", "indikator skor")
+
+    def __str__(self):
+        return self.name
+
+
+class ScoreBand(models.Model):
+    """A raw value of at least `min_value` scores `score` (0-100): the band with the highest minimum reached
+    counts; a value below every band, or unknown, scores 0."""
+
+    indicator = models.ForeignKey(ScoreIndicator, on_delete=models.CASCADE, related_name="bands", verbose_name=_("indikator"))
+    min_value = models.DecimalField(_("nilai minimum"), max_digits=14, decimal_places=2)
+    score = models.DecimalField(
+        _("skor"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["indicator", "min_value"]
+        verbose_name = _("rentang skor")
+        verbose_name_plural = pgettext_lazy("jamak", "rentang skor")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "min_value"], name="score_band_unique_minimum"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100),
+                name="score_band_score_range",
+                violation_error_message=_("Skor antara 0 dan 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"≥ {self.min_value}: {self.score}"
+
+
+class ScoreEvidence(models.Model):
+    """The stored evidence of one indicator of one regency/city for one year: the raw value, the score its
+    bands gave it, and what it was computed from (`basis`: the commitments, or the figures with their date and
+    source). Written by commitments.services.scores_refresh; the pages read only these rows."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+", verbose_name=_("kabupaten/kota"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    indicator = models.ForeignKey(ScoreIndicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("indikator"))
+    raw_value = models.DecimalField(_("nilai"), max_digits=16, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(_("skor"), max_digits=5, decimal_places=2)
+    basis = models.JSONField(_("dasar perhitungan"))
+    as_of = models.DateField(_("per tanggal"))
+    computed_at = models.DateTimeField(_("dihitung"), auto_now=True)
+
+    class Meta:
+        ordering = ["city", "year", "indicator"]
+        verbose_name = _("bukti skor")
+        verbose_name_plural = pgettext_lazy("jamak", "bukti skor")
+        constraints = [models.UniqueConstraint(fields=["city", "year", "indicator"], name="score_evidence_unique")]
+
+    def __str__(self):
+        return f"{self.city_id} {self.year} {self.indicator_id}: {self.score}"

@@ -3,7 +3,10 @@
 `commitments_for(user)` is the one scoping selector of commitments: every view, admin, lookup and template tag
 starts from it. A commitment is visible to whoever may see its Pemda: a regency/city's commitment to the users
 who see that city; a province's commitment to the users who see at least one regency/city of the province
-(a province funds workers in its cities). Only aggregates are ever read from the workers it funds."""
+(a province funds workers in its cities). Only aggregates are ever read from the workers it funds.
+
+`score_evidence_for(user)` is the one scoping selector of the scorecard's evidence rows (per regency/city, like
+the cities); `province_ranking` is the one read of other cities' totals (see there)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -11,10 +14,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
-from commitments.models import Commitment
+from commitments.models import Commitment, ScoreEvidence, ScoreIndicator
+from commitments.scoring import aspect_totals, facts_from_evidence, move_up_actions, rank_among, ranks, rules_from, total
 from participants.models import Worker
 from participants.selectors import active_on
-from regions.models import Access
+from regions.models import Access, City
 from regions.selectors import cities_for, role_of
 from regions.ucj import percent
 
@@ -126,3 +130,116 @@ def _as_date(value):
     if value is None or value.__class__ is dt.date:
         return value
     return value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value)[:10])
+
+
+def scoring_rules():
+    """The scorecard's indicators with their effective weights and bands (data; see commitments.scoring)."""
+    indicators = ScoreIndicator.objects.select_related("aspect").prefetch_related("kinds", "bands")
+    return rules_from(indicators.order_by("aspect__position", "aspect__code", "position", "code"))
+
+
+def score_evidence_for(user):
+    return ScoreEvidence.objects.filter(city__in=cities_for(user).values("code"))
+
+
+def city_score_evidence(user, city, *, year):
+    """The evidence rows of one regency/city and year the user may see, in the indicators' order."""
+    return (
+        score_evidence_for(user)
+        .filter(city=city.code, year=year)
+        .select_related("indicator__aspect")
+        .order_by("indicator__aspect__position", "indicator__aspect__code", "indicator__position", "indicator__code")
+    )
+
+
+@dataclass
+class Ranked:
+    """One regency/city in its province's ranking."""
+
+    code: str
+    name: str
+    total: object  # Decimal, 0-100
+    aspects: dict  # {aspect code: points}; empty where the user sees the total only
+    rank: int
+    in_scope: bool
+
+
+def province_ranking(user, province_code, *, year, rules):
+    """(rows shown to the user, {city code: total} of every scored city of the province).
+
+    Ranks are among every scored regency/city of the province. Staff see the rows of the cities of their scope
+    with per-aspect points. An official sees the whole province's ranking, names and totals only (scores are
+    public-style figures about Pemda, no personal data, like the award's published ranking), and the per-aspect
+    points of their own city. A user who sees no city of the province gets nothing."""
+    visible = set(cities_for(user).filter(province_id=province_code).values_list("code", flat=True))
+    if not visible:
+        return [], {}
+    scores = {}
+    evidence = ScoreEvidence.objects.filter(city__province_id=province_code, year=year)
+    for code, indicator, score in evidence.values_list("city", "indicator__code", "score"):
+        scores.setdefault(code, {})[indicator] = score
+    names = dict(City.objects.filter(code__in=list(scores)).values_list("code", "name"))
+    totals = {code: total(rules, city_scores) for code, city_scores in scores.items()}
+    rank_of = ranks(totals)
+    everyone = role_of(user) == Access.Role.OFFICIAL
+    rows = [
+        Ranked(
+            code=code,
+            name=names[code],
+            total=totals[code],
+            aspects=aspect_totals(rules, city_scores) if code in visible else {},
+            rank=rank_of[code],
+            in_scope=code in visible,
+        )
+        for code, city_scores in scores.items()
+        if everyone or code in visible
+    ]
+    return sorted(rows, key=lambda row: (row.rank, row.name)), totals
+
+
+@dataclass
+class Scorecard:
+    """One regency/city's scores for a year, from its stored evidence rows: per aspect the indicator lines
+    (rule, evidence row, points), the total, its rank in the province and the candidate actions to move up."""
+
+    year: int
+    as_of: object
+    aspects: list  # [(aspect code, aspect name, effective weight, points, [(rule, evidence, points)])]
+    total: object
+    rank: int
+    ranked: int  # scored regencies/cities in the province
+    actions: list  # [scoring.Action], best first
+
+
+def city_scorecard(user, city, *, year, months, contribution):
+    """The Scorecard of a regency/city the user may see, or None before its scores were computed."""
+    rows = list(city_score_evidence(user, city, year=year))
+    if not rows:
+        return None
+    rules = scoring_rules()
+    evidence = {row.indicator.code: row for row in rows}
+    scores = {code: row.score for code, row in evidence.items()}
+    aspects = []
+    for rule in rules:
+        if rule.code not in evidence:  # an indicator added since the last refresh: scored 0 until then
+            continue
+        if not aspects or aspects[-1][0] != rule.aspect:
+            aspects.append([rule.aspect, rule.aspect_name, 0, 0, []])
+        points = rule.weight * scores[rule.code] / 100
+        block = aspects[-1]
+        block[2] += rule.weight
+        block[3] += points
+        block[4].append((rule, evidence[rule.code], points))
+    _rows, totals = province_ranking(user, city.province_id, year=year, rules=rules)
+    own = total(rules, scores)
+    others = [value for code, value in totals.items() if code != city.code]
+    facts = facts_from_evidence(year, [row.basis for row in rows])
+    return Scorecard(
+        year=year,
+        as_of=rows[0].as_of,
+        aspects=[tuple(block) for block in aspects],
+        total=own,
+        rank=rank_among(own, others),
+        ranked=len(totals),
+        actions=move_up_actions(rules, facts, others=others, months=months, contribution=contribution, as_of=rows[0].as_of),
+    )

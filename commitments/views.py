@@ -1,4 +1,5 @@
-"""The simulator page of a regency/city and the download of a commitment's evidence."""
+"""The simulator page of a regency/city, its scorecard, its province's ranking and the download of a commitment's
+evidence."""
 
 from pathlib import PurePath
 from urllib.parse import urlencode
@@ -13,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commitments.forms import SimulatorForm
-from commitments.models import Commitment, bpu_contribution
-from commitments.selectors import commitments_for, may_write
+from commitments.models import Commitment, CommitmentKind, bpu_contribution
+from commitments.selectors import city_scorecard, commitments_for, may_write, province_ranking, scoring_rules
 from commitments.services import commitment_plan_create
 from commitments.simulator import default_deadline, simulate, workers_to_fund
+from config.formatting import format_number, format_rupiah
+from regions.models import Province
 from regions.selectors import cities_for
 from regions.ucj import coverage_rows
 
@@ -92,3 +95,96 @@ def evidence(request, pk):
     except FileNotFoundError as error:
         raise Http404 from error
     return FileResponse(handle, as_attachment=True, filename=PurePath(commitment.evidence.name).name)
+
+
+FIRST_SCORED_YEAR = 2000
+
+
+def score_year(request):
+    """The ?year= asked for (default this year) and whether it was refused (with a message; the page then shows
+    this year)."""
+    this_year = timezone.localdate().year
+    given = request.GET.get("year", "").strip()
+    if not given:
+        return this_year, False
+    if given.isascii() and given.isdigit() and FIRST_SCORED_YEAR <= int(given) <= this_year:
+        return int(given), False
+    messages.error(
+        request,
+        _("Tahun %(value)s tidak bisa dipakai: isi tahun antara %(low)s dan %(high)s.")
+        % {"value": given[:20], "low": FIRST_SCORED_YEAR, "high": this_year},
+    )
+    return this_year, True
+
+
+def explain(action, *, kind, rank, province):
+    """The one sentence saying why the first action is the one to take."""
+    values = {
+        "kind": kind,
+        "gain": format_number(action.gain, 2),
+        "rank": rank,
+        "rank_after": action.rank_after,
+        "province": province,
+    }
+    if action.rank_after < rank:
+        moves = _("menaikkan peringkat di %(province)s dari %(rank)s ke %(rank_after)s") % values
+    else:
+        moves = _("peringkat di %(province)s tetap %(rank)s") % values
+    values["moves"] = moves
+    if not action.cost:
+        return (
+            _(
+                "Langkah termurah dengan tambahan skor terbesar: komitmen „%(kind)s” yang berlaku, tanpa biaya iuran, "
+                "menambah %(gain)s poin; %(moves)s."
+            )
+            % values
+        )
+    values.update(workers=format_number(action.workers), months=action.months, cost=format_rupiah(action.cost))
+    return (
+        _(
+            "Tambahan skor terbanyak per rupiah: „%(kind)s” untuk iuran %(workers)s pekerja BPU selama %(months)s bulan "
+            "(%(cost)s) menambah %(gain)s poin; %(moves)s."
+        )
+        % values
+    )
+
+
+@login_required
+def scorecard(request, code):
+    """Scores of a regency/city for a year (Paritrana-style aspects) from the stored evidence rows, and what would
+    move it up in its province's ranking."""
+    city = get_object_or_404(cities_for(request.user), code=code)
+    year, refused = score_year(request)
+    today = timezone.localdate()
+    card = city_scorecard(
+        request.user, city, year=year, months=SimulatorForm.DEFAULT_MONTHS, contribution=bpu_contribution(today)
+    )
+    names = dict(CommitmentKind.objects.values_list("code", "name"))
+    actions = [(action, names.get(action.kind, action.kind)) for action in card.actions] if card else []
+    sentence = ""
+    if actions:
+        best, kind = actions[0]
+        sentence = explain(best, kind=kind, rank=card.rank, province=city.province.name)
+    context = {
+        "city": city,
+        "year": year,
+        "card": card,
+        "actions": actions,
+        "sentence": sentence,
+        "contribution": bpu_contribution(today),
+    }
+    return render(request, "commitments/scorecard.html", context, status=400 if refused else 200)
+
+
+@login_required
+def ranking(request, code):
+    """The ranking of a province's regencies/cities by total score (see commitments.selectors.province_ranking
+    for who sees which rows)."""
+    visible = cities_for(request.user).values("province_id")
+    province = get_object_or_404(Province.objects.filter(code__in=visible), code=code)
+    year, refused = score_year(request)
+    rules = scoring_rules()
+    rows, totals = province_ranking(request.user, province.code, year=year, rules=rules)
+    aspects = list(dict.fromkeys((rule.aspect, rule.aspect_name) for rule in rules))
+    context = {"province": province, "year": year, "rows": rows, "scored": len(totals), "aspects": aspects}
+    return render(request, "commitments/ranking.html", context, status=400 if refused else 200)

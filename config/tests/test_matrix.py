@@ -24,7 +24,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from commitments.models import Commitment, CommitmentKind, ContributionRate, TargetGroup
+from commitments.models import Commitment, CommitmentKind, ContributionRate, ScoreAspect, ScoreIndicator, TargetGroup
+from commitments.services import scores_refresh
 from imports.models import ImportJob
 from outreach.models import EmployerReport, Visit
 from participants.models import PersonalDataAccess, Worker
@@ -108,6 +109,9 @@ EXPECTED = {
     "cities/<str:code>/rapor/": ("302 200 200 200 200", "302 200 404 404 404"),
     "cities/<str:code>/rapor/arsip/": ("302 200 200 200 200", "302 200 404 404 404"),
     "rapor/<int:pk>/unduh/": ("302 200 200 200 200", "302 200 404 404 404"),
+    # the scorecard of a city the role sees (officials their own); a province's ranking where the role sees a city
+    "cities/<str:code>/skor/": ("302 200 200 200 200", "302 200 404 404 404"),
+    "provinces/<str:code>/peringkat/": ("302 200 200 200 200", "302 200 404 404 404"),
     # admin site
     "admin/": ANY,
     "admin/login/": "200 302 302 302 200",  # an official gets the form with a refusal
@@ -182,6 +186,9 @@ EXPECTED = {
     **admin_model("commitments/commitmentkind", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model("commitments/targetgroup", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model("commitments/contributionrate", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    # the scorecard's weights and bands: admins
+    **admin_model("commitments/scoreaspect", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("commitments/scoreindicator", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model("published/flagthreshold", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
@@ -315,6 +322,8 @@ def world(users, bsu, settings):
             "commitments/commitmentkind": CommitmentKind.objects.get(code="apbd").pk,
             "commitments/targetgroup": TargetGroup.objects.first().pk,
             "commitments/contributionrate": ContributionRate.objects.first().pk,
+            "commitments/scoreaspect": ScoreAspect.objects.first().pk,
+            "commitments/scoreindicator": ScoreIndicator.objects.first().pk,
         }
     )
     return {
@@ -338,10 +347,12 @@ def kept_rapor(city_code):
 def commitment_with_evidence(city_code):
     """A commitment of the city with an evidence file and a history record to open."""
     import_module("commitments.migrations.0002_kinds_groups_rate").seed(apps, None)  # flushed by transactional tests
+    import_module("commitments.migrations.0004_default_score_weights_and_bands").seed(apps, None)
     commitment = Commitment.objects.create(
         code=f"APBD-{city_code}", city_id=city_code, kind=CommitmentKind.objects.get(code="apbd"), year=2026
     )
     commitment.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4"))  # saved again: a second history record
+    scores_refresh(province_code=city_code.split(".")[0], year=timezone.localdate().year)  # the scorecard's rows
     return commitment.pk
 
 
@@ -377,6 +388,8 @@ def concrete_url(route, side, role, world):
         "cities/<str:code>/rapor/": "/cities/61.72/rapor/?format=pdf" if side == "in" else "/cities/64.71/rapor/?format=pdf",
         "cities/<str:code>/rapor/arsip/": "/cities/61.72/rapor/arsip/" if side == "in" else "/cities/64.71/rapor/arsip/",
         "rapor/<int:pk>/unduh/": f"/rapor/{world['rapor'][side]}/unduh/",
+        "cities/<str:code>/skor/": "/cities/61.72/skor/" if side == "in" else "/cities/64.71/skor/",
+        "provinces/<str:code>/peringkat/": "/provinces/61/peringkat/" if side == "in" else "/provinces/64/peringkat/",
         "figures/<int:pk>/": f"/figures/{world['snapshots'][side]}/",
         "api/snapshots/": f"/api/snapshots/?city={'61.72' if side == 'in' else '64.71'}",
         "api/snapshots/<int:pk>/": f"/api/snapshots/{world['snapshots'][side]}/",
