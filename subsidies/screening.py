@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from config.formatting import format_rupiah
 from participants.validators import check_nik
-from regions.models import MinimumWage
+from regions.models import City, MinimumWage, Province
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,23 @@ def caps_by_city(programme, city_codes):
         region = code if code in umk else code[:2] if code[:2] in ump else ""
         caps[code] = (wage_cap(programme, umk.get(code, ump.get(code[:2]))), region)
     return caps
+
+
+def wage_cap_text(recipient):
+    """The cap a recipient was screened against and whose minimum wage set it, in words:
+    "Rp3.800.000 (UMK Kota Balikpapan)"; empty for one screened before the cap was recorded."""
+    if recipient.wage_cap is None:
+        return ""
+    region = recipient.wage_cap_region
+    if not region:
+        return _("%(cap)s (batas program; tidak ada upah minimum tercatat)") % {"cap": format_rupiah(recipient.wage_cap)}
+    if "." in region:
+        name = City.objects.filter(code=region).values_list("name", flat=True).first()
+        place = _("UMK %(name)s") % {"name": name or region}
+    else:
+        name = Province.objects.filter(code=region).values_list("name", flat=True).first()
+        place = _("UMP %(name)s") % {"name": name or region}
+    return f"{format_rupiah(recipient.wage_cap)} ({place})"
 
 
 # Then one rule per exclusion list the programme matches against, coded "excluded:<list code>".
