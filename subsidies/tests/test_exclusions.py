@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from participants.models import PersonalDataAccess
 from participants.tests.factories import EmployerFactory, WorkerFactory
 from regions.models import City, MinimumWage
 from subsidies.exclusions import ProgrammeExclusions
@@ -211,3 +212,31 @@ def test_an_all_or_nothing_file_with_a_bad_row_creates_no_list(bsu, reference_re
         call_command("import_file", "exclusions", str(path), "--all-or-nothing")
     assert not ExclusionList.objects.exists()
     assert not ExclusionEntry.objects.exists()
+
+
+def test_the_diff_pages_are_scoped_and_exported_for_staff_only(bsu, reference_regions, users, login):
+    skw = WorkerFactory(city_code="61.72", nik="6172015508950001", name="Pekerja Singkawang")
+    pnk = WorkerFactory(city_code="61.71", nik="6171015508950001", name="Pekerja Pontianak")
+    bsu_screen(programme=bsu)
+    listed("PKH-2025", "PKH", [skw.nik, pnk.nik])
+    bsu_screen(programme=bsu)
+    run = ScreeningRun.objects.latest("at", "pk")
+    client = login(users["branch"])  # cabang SKW: Singkawang, not Pontianak
+    page = client.get(f"/bsu/screenings/{run.pk}/").content.decode()
+    assert "6172015508950001" in page
+    assert PKH_REASON in page
+    assert "6171015508950001" not in page
+    listing = client.get("/bsu/screenings/").content.decode()
+    assert f'href="/bsu/screenings/{run.pk}/"' in listing
+    response = client.get(f"/bsu/screenings/{run.pk}/?_export=csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines == [
+        "run,programme,nik,name,city_code,change,rules,reasons",
+        f"{run.pk},BSU-2025,6172015508950001,Pekerja Singkawang,61.72,left,excluded:PKH-2025,{PKH_REASON}",
+    ]
+    assert PersonalDataAccess.objects.filter(user=users["branch"], action="EXPORT").exists()
+    admin_csv = login(users["admin"]).get(f"/bsu/screenings/{run.pk}/?_export=csv")
+    assert len(b"".join(admin_csv.streaming_content).decode().splitlines()) == 3  # both workers
+    official = login(users["official"])
+    assert official.get(f"/bsu/screenings/{run.pk}/?_export=csv").status_code == 404
+    assert official.get("/bsu/screenings/").status_code == 404
