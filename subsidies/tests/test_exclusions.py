@@ -2,6 +2,7 @@
 diff between two screenings."""
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from participants.models import PersonalDataAccess
 from participants.tests.factories import EmployerFactory, WorkerFactory
 from regions.models import City, MinimumWage
+from subsidies.demo import exclusions_demo_load
 from subsidies.exclusions import ProgrammeExclusions
 from subsidies.models import ExclusionEntry, ExclusionKind, ExclusionList, Recipient, RecipientStatus, ScreeningRun
 from subsidies.screening import evaluate, wage_cap_text
@@ -240,3 +242,18 @@ def test_the_diff_pages_are_scoped_and_exported_for_staff_only(bsu, reference_re
     official = login(users["official"])
     assert official.get(f"/bsu/screenings/{run.pk}/?_export=csv").status_code == 404
     assert official.get("/bsu/screenings/").status_code == 404
+
+
+def test_the_demo_lists_exclude_a_few_kalimantan_workers(bsu, reference_regions):
+    workers = [WorkerFactory(city_code="64.71" if i % 2 else "61.72") for i in range(250)]
+    exclusions_demo_load(bsu)
+    exclusions_demo_load(bsu)  # idempotent
+    assert ExclusionEntry.objects.count() == (12 + 40) + (4 + 20) + (2 + 10) + 3
+    counts = bsu_screen(programme=bsu)
+    assert (counts["candidates"], counts["screened_out"]) == (250 - 12 - 4 - 2, 12 + 4 + 2)
+    reasons = Counter(
+        message
+        for rules in Recipient.objects.filter(worker__in=workers).values_list("failed_rules", flat=True)
+        for _code, message in rules
+    )
+    assert reasons == {PKH_REASON: 12, "Terdaftar sebagai ASN 2025 (BKN)": 4, "Terdaftar sebagai anggota Polri 2025 (Polri)": 2}
