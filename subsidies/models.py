@@ -110,7 +110,7 @@ class Recipient(models.Model):
     # The cap the wage was screened against and whose minimum wage set it: the workplace's regency/city
     # (UMK) or province (UMP) code, empty when no minimum wage of the programme's year was on record.
     wage_cap = models.BigIntegerField(_("batas upah (Rp)"), null=True, blank=True)
-    wage_cap_region = models.CharField(_("wilayah upah minimum"), max_length=5, blank=True)
+    wage_cap_region = models.CharField(_("wilayah upah minimum"), max_length=5, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("penerima BSU")
