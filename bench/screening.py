@@ -37,7 +37,7 @@ SQL = [
            CASE WHEN i %% 10 < 8 THEN 'PU' ELSE 'BPU' END, codes[1 + i %% n],
            CASE WHEN i %% 10 < 8 THEN (SELECT e.id FROM participants_employer e WHERE e.npp = 'S' || lpad((1 + (1 + i) %% n)::text, 8, '0')) END,
            CASE WHEN i %% 50 = 0 THEN 0 ELSE 2500000 + (i %% 40) * 50000 END,
-           DATE '2018-01-01' + (i %% 2600), CASE WHEN i %% 15 = 0 THEN DATE '2024-06-30' END, 'JKK JKM'
+           DATE '2018-01-01' + (i %% 2600), CASE WHEN i %% 15 = 0 THEN DATE '2018-01-01' + (i %% 2600) + 400 END, 'JKK JKM'
     FROM bench_cities, generate_series(0, %(workers)s - 1) AS i
     """,
     """
@@ -63,7 +63,7 @@ SQL = [
     INSERT INTO subsidies_exclusionentry (exclusion_list_id, nik)
     SELECT l.id, CASE WHEN j < %(niks)s / 4 AND o + 8 * j < %(workers)s
                       THEN replace(codes[1 + (o + 8 * j) %% n], '.', '') || '01010180' || lpad((1 + (o + 8 * j) / n)::text, 4, '0')
-                      ELSE '99' || lpad(o::text, 2, '0') || '01010170' || lpad(j::text, 6, '0') END
+                      ELSE '99' || lpad(o::text, 2, '0') || '010170' || lpad(j::text, 6, '0') END
     FROM bench_cities, (VALUES ('PKH-BENCH', 0), ('ASN-BENCH', 1)) AS v(code, o)
     JOIN subsidies_exclusionlist l ON l.code = v.code, generate_series(0, %(niks)s - 1) AS j
     ON CONFLICT DO NOTHING
@@ -73,6 +73,7 @@ SQL = [
 
 def exclusion_file(rows):
     """A CSV of `rows` NIKs for the import timing (list PKH-IMPORT), made once."""
+    DATA.mkdir(exist_ok=True)
     path = DATA / f"exclusions-{rows}.csv"
     if not path.exists():
         with path.open("w", newline="", encoding="utf-8") as handle:
