@@ -61,6 +61,7 @@ bench: venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.imports
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.screening
 	$(PY) -m bench.worklist
 	$(PY) -m bench.load
 

@@ -36,6 +36,7 @@ def reference_regions(db):
 def bsu(db):
     """BSU-2025 as its data migration seeds it (transactional tests flush it, so it is put back)."""
     import_module("subsidies.migrations.0002_bsu_2025").seed(apps, None)
+    import_module("subsidies.migrations.0009_exclusions_workplace_wage").seed(apps, None)  # exclusion kinds
     return Programme.objects.get(code="BSU-2025")
 
 

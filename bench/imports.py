@@ -71,8 +71,9 @@ def fresh_database(name):
             Path(str(DATA / "bench.sqlite3") + suffix).unlink(missing_ok=True)
     else:
         with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS jangkau_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE jangkau_bench")
+            name = PG_URL.rsplit("/", 1)[-1]  # the database BENCH_DATABASE_URL names (default jangkau_bench)
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", "--no-accounts", "--small")  # regions, offices and employers; the bench brings the workers
     return env

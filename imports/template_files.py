@@ -71,6 +71,7 @@ KIND_EXAMPLES = {
         "reference": "APBD Kota Singkawang TA 2026",
         "notes": "",
     },
+    "exclusions": {"list": "PKH-2025", "kind": "PKH", "valid_from": "2025-01-01", "valid_to": "2025-12-31", "source": "Kemensos"},
     "visits": {
         "company": "12345678",
         "date": "2025-06-02",

@@ -22,10 +22,30 @@ from regions.models import Access
 from regions.selectors import role_of
 from subsidies.admin_filters import BankAccountCityFilter, StuckFilter
 from subsidies.forms import TransitionForm
-from subsidies.models import BankAccount, Programme, Recipient, RecipientStatus, StatusChange, mask_account
+from subsidies.models import (
+    BankAccount,
+    ExclusionEntry,
+    ExclusionKind,
+    ExclusionList,
+    Programme,
+    Recipient,
+    RecipientStatus,
+    StatusChange,
+    mask_account,
+)
+from subsidies.screening import wage_cap_text
 from subsidies.selectors import bank_accounts_for, recipients_for
 from subsidies.services import recipient_transition
 from subsidies.tasks import refresh_bsu_figures, screen_programme
+
+
+class ExcludedKindInline(admin.TabularInline):
+    """The kinds of exclusion lists whose NIKs the programme screens out (data, e.g. PKH, ASN, TNI, POLRI)."""
+
+    model = ExclusionKind.programmes.through
+    extra = 0
+    verbose_name = _("jenis daftar pengecualian")
+    verbose_name_plural = _("dikecualikan: NIK pada daftar berjenis")
 
 
 @admin.register(Programme)
@@ -33,6 +53,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "regulation", "amount_display", "months", "wage_cap_display", "membership_cutoff"]
     search_fields = ["code", "name"]
     actions = ["screen"]
+    inlines = [ExcludedKindInline]
 
     @admin.display(description=_("bantuan per bulan"), ordering="amount_per_month")
     def amount_display(self, programme):
@@ -122,8 +143,13 @@ class RecipientAdmin(ScopedAdmin):
     list_filter = ["programme", "status", "batch", StuckFilter, ProvinceFilter, OfficeFilter, CityListFilter]
     list_select_related = ["worker", "city", "programme"]
     search_fields = ["=worker__nik"]
-    readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules"]
+    readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules", "cap_display"]
+    exclude = ["wage_cap", "wage_cap_region"]
     inlines = [StatusChangeInline]
+
+    @admin.display(description=_("batas upah saat disaring"))
+    def cap_display(self, recipient):
+        return wage_cap_text(recipient) or "-"
 
     def has_add_permission(self, request):
         return False
@@ -242,3 +268,34 @@ class BankAccountAdmin(ImportButtonMixin, ScopedHistoryAdmin):
     @admin.display(description=_("dipakai NIK lain"), boolean=True)
     def shared_display(self, account):
         return account.shared
+
+
+@admin.register(ExclusionKind)
+class ExclusionKindAdmin(admin.ModelAdmin):
+    """Kinds of exclusion lists and the programmes each excludes from (admins: the lists are national)."""
+
+    list_display = ["code", "name"]
+    filter_horizontal = ["programmes"]
+
+
+@admin.register(ExclusionList)
+class ExclusionListAdmin(admin.ModelAdmin):
+    """A list's name and source make the screening reason ("Terdaftar sebagai penerima PKH 2025 (Kemensos)");
+    its period applies to the NIKs imported without one."""
+
+    list_display = ["code", "kind", "name", "source", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ExclusionEntry)
+class ExclusionEntryAdmin(ImportButtonMixin, admin.ModelAdmin):
+    """Millions of NIKs: searched by exact NIK, no full count; written by the `exclusions` import."""
+
+    import_kind = "exclusions"
+    list_display = ["nik", "exclusion_list", "valid_from", "valid_to"]
+    list_filter = ["exclusion_list", ImportJobFilter]
+    list_select_related = ["exclusion_list"]
+    search_fields = ["=nik"]
+    show_full_result_count = False
+    raw_id_fields = ["exclusion_list"]

@@ -23,8 +23,20 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from config.bulk import bulk_insert, large_writes
+from participants.models import Worker
 from subsidies.figures import bsu_figures_refresh
-from subsidies.models import SCREENING_STATUSES, Bank, BankAccount, Programme, Recipient, RecipientStatus, StatusChange
+from subsidies.models import (
+    SCREENING_STATUSES,
+    Bank,
+    BankAccount,
+    ExclusionEntry,
+    ExclusionKind,
+    ExclusionList,
+    Programme,
+    Recipient,
+    RecipientStatus,
+    StatusChange,
+)
 from subsidies.services import bsu_screen, transition_error
 
 S = RecipientStatus
@@ -68,6 +80,7 @@ def bsu_demo_load(*, progress=None):
     if not pipeline_played(programme):
         if progress:
             progress(0, 1, "penyaringan / screening")
+        exclusions_demo_load(programme)
         bsu_screen(programme=programme, at=timezone.make_aware(dt.datetime.combine(SCREENED_ON, dt.time(10))))
         with large_writes():
             _pipeline(programme, progress)
@@ -219,3 +232,48 @@ class Chunk:
             self._move(state, S.DISBURSED, collected, hour=14, reference=reference)
         else:
             self._move(state, S.RETURNED, RETURNED_ON, reason=NOT_COLLECTED)
+
+
+# Exclusion lists (national; most of their NIKs are no BPJS PU worker): code, kind, name, source, period, how
+# many Kalimantan workers who would otherwise be candidates are on it, how many other NIKs. PKH-2024 ended
+# before BSU-2025's period and so excludes nobody.
+DEMO_LISTS = (
+    ("PKH-2025", "PKH", "penerima PKH 2025", "Kemensos", dt.date(2025, 1, 1), dt.date(2025, 12, 31), 12, 40),
+    ("ASN-2025", "ASN", "ASN 2025", "BKN", None, None, 4, 20),
+    ("POLRI-2025", "POLRI", "anggota Polri 2025", "Polri", None, None, 2, 10),
+    ("PKH-2024", "PKH", "penerima PKH 2024", "Kemensos", dt.date(2024, 1, 1), dt.date(2024, 12, 31), 3, 0),
+)
+KALIMANTAN = ("61", "62", "63", "64", "65")
+
+
+def exclusions_demo_load(programme):
+    """The demo's exclusion lists with a few hits among Kalimantan workers (each list once; idempotent)."""
+    pool = list(
+        Worker.objects.filter(
+            segment="PU",
+            city__province__in=KALIMANTAN,
+            wage__gt=0,
+            wage__lte=programme.wage_cap,
+            member_since__lte=programme.membership_cutoff,
+            member_until__isnull=True,
+        )
+        .order_by("id")
+        .values_list("nik", flat=True)[:400]
+    )
+    start = 0
+    for number, (code, kind, name, source, valid_from, valid_to, hits, others) in enumerate(DEMO_LISTS):
+        picked, start = pool[start : start + hits * 10 : 10], start + hits * 10 + 1
+        if ExclusionList.objects.filter(code=code).exists():
+            continue
+        exclusion_list = ExclusionList.objects.create(
+            code=code,
+            kind=ExclusionKind.objects.get(code=kind),
+            name=name,
+            source=source,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+        outsiders = [f"63710{number + 1}0101{80 + i % 20:02d}{i + 1:04d}" for i in range(others)]  # Banjarmasin NIKs
+        ExclusionEntry.objects.bulk_create(
+            [ExclusionEntry(exclusion_list=exclusion_list, nik=nik) for nik in dict.fromkeys([*picked, *outsiders])]
+        )

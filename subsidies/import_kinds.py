@@ -10,6 +10,7 @@ from config import parsing
 from imports.kinds import Built, Column, Kind, choice, register
 from participants.import_kinds import bounded_text, parse_nik
 from participants.models import Worker
+from subsidies.exclusions import ExclusionImportKind
 from subsidies.models import Bank, BankAccount, Programme, Recipient, RecipientStatus
 from subsidies.services import Move, recipients_advance, transition_error
 from subsidies.tasks import refresh_bsu_figures
@@ -187,3 +188,4 @@ def _start_of_day(date):
 
 register(BankAccountKind())
 register(BsuResultKind())
+register(ExclusionImportKind())

@@ -12,6 +12,7 @@ from participants.validators import check_nik
 from regions.models import Access
 from regions.selectors import role_of
 from subsidies.models import BankAccount, Recipient, RecipientStatus, mask_account
+from subsidies.screening import wage_cap_text
 
 S = RecipientStatus
 
@@ -56,6 +57,7 @@ class ProgrammeStatus:
     message: str
     next_step: str
     timeline: list  # StatusChange rows, oldest first
+    wage_cap: str = ""  # the cap screened against and whose minimum wage set it
 
 
 @dataclass
@@ -129,6 +131,7 @@ def _status(recipient):
         message=str(WORKER_MESSAGES[status]) % values,
         next_step=str(NEXT_STEPS[status]) % values,
         timeline=list(recipient.changes.all()),
+        wage_cap=wage_cap_text(recipient),
     )
 
 

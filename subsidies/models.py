@@ -107,6 +107,10 @@ class Recipient(models.Model):
     batch = models.PositiveSmallIntegerField(_("tahap/batch"), null=True, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, blank=True)
     failed_rules = models.JSONField(_("syarat yang tidak terpenuhi"), default=list, blank=True)
+    # The cap the wage was screened against and whose minimum wage set it: the workplace's regency/city
+    # (UMK) or province (UMP) code, empty when no minimum wage of the programme's year was on record.
+    wage_cap = models.BigIntegerField(_("batas upah (Rp)"), null=True, blank=True)
+    wage_cap_region = models.CharField(_("wilayah upah minimum"), max_length=5, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("penerima BSU")
@@ -205,3 +209,121 @@ class BsuFigure(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.city_id} {self.status}: {self.recipients}"
+
+
+class ExclusionKind(models.Model):
+    """A kind of exclusion list (PKH, ASN, TNI, POLRI, OTHER): data, and so is which programmes it excludes
+    from (BSU-2025: PKH, ASN, TNI and POLRI)."""
+
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    # How the screening reason names a person on such a list: "Terdaftar sebagai penerima PKH 2025".
+    name = models.CharField(_("nama"), max_length=100)
+    programmes = models.ManyToManyField(
+        Programme, related_name="excluded_kinds", blank=True, verbose_name=_("program yang mengecualikan")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("jenis daftar pengecualian")
+        verbose_name_plural = pgettext_lazy("jamak", "jenis daftar pengecualian")
+
+    def __str__(self):
+        return self.code
+
+
+class ExclusionList(models.Model):
+    """One list of NIKs a programme matches its candidates against (e.g. PKH-2025 from Kemensos). Its period
+    applies to the NIKs that have no period of their own."""
+
+    code = models.CharField(_("kode"), max_length=30, unique=True)
+    kind = models.ForeignKey(ExclusionKind, on_delete=models.PROTECT, related_name="lists", verbose_name=_("jenis"))
+    name = models.CharField(_("nama"), max_length=150, help_text=_("mis. penerima PKH 2025"))
+    source = models.CharField(_("sumber"), max_length=150, blank=True, help_text=_("mis. Kemensos"))
+    valid_from = models.DateField(_("berlaku mulai"), null=True, blank=True)
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("daftar pengecualian")
+        verbose_name_plural = pgettext_lazy("jamak", "daftar pengecualian")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="exclusion_list_period",
+                violation_error_message=_("Tanggal akhir berlaku sebelum tanggal mulai."),
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class ExclusionEntry(models.Model):
+    """A NIK on an exclusion list, with its own period when the list gave one. Millions per list: written by
+    the import pipeline in bulk, read by the screening in one join per chunk of workers."""
+
+    exclusion_list = models.ForeignKey(
+        ExclusionList, on_delete=models.CASCADE, related_name="entries", db_constraint=False, verbose_name=_("daftar")
+    )
+    nik = models.CharField(_("NIK"), max_length=16)
+    valid_from = models.DateField(_("berlaku mulai"), null=True, blank=True)
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    import_job = import_trace()
+
+    class Meta:
+        verbose_name = _("NIK dalam daftar pengecualian")
+        verbose_name_plural = pgettext_lazy("jamak", "NIK dalam daftar pengecualian")
+        # NIK first: the screening looks entries up by NIK; the import's key (list, NIK) uses it too.
+        constraints = [models.UniqueConstraint(fields=["nik", "exclusion_list"], name="exclusion_entry_unique_nik")]
+
+    def __str__(self):
+        return f"{self.exclusion_list_id} · {self.nik}"
+
+
+class ScreeningRun(models.Model):
+    """One screening of a programme, with its counts and how many entered or left the candidate set."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="screenings", verbose_name=_("program"))
+    at = models.DateTimeField(_("waktu penyaringan"))
+    cutoff = models.DateField(_("peserta aktif per tanggal"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("oleh")
+    )
+    finished = models.BooleanField(_("selesai"), default=False)
+    screened = models.PositiveIntegerField(_("disaring"), default=0)
+    candidates = models.PositiveIntegerField(_("calon penerima"), default=0)
+    screened_out = models.PositiveIntegerField(_("tidak memenuhi syarat"), default=0)
+    entered = models.PositiveIntegerField(_("masuk daftar calon"), default=0)
+    left = models.PositiveIntegerField(_("keluar dari daftar calon"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("penyaringan BSU")
+        verbose_name_plural = pgettext_lazy("jamak", "penyaringan BSU")
+
+    def __str__(self):
+        return f"{self.programme.code} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ScreeningChange(models.Model):
+    """A worker who entered or left the candidate set at a screening run, with the rules that made the
+    difference: for one who left, the rules now failed; for one who entered, the rules failed before (none
+    for a worker screened for the first time)."""
+
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="changes", verbose_name=_("penyaringan"))
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False, verbose_name=_("pekerja")
+    )
+    entered = models.BooleanField(_("masuk"))
+    rules = models.JSONField(_("syarat yang berubah"), default=list)
+
+    class Meta:
+        ordering = ["run", "worker"]
+        verbose_name = _("perubahan hasil penyaringan")
+        verbose_name_plural = pgettext_lazy("jamak", "perubahan hasil penyaringan")
+        constraints = [models.UniqueConstraint(fields=["run", "worker"], name="screening_change_unique_worker")]
+
+    def __str__(self):
+        return f"{self.run_id} {self.worker_id} {'+' if self.entered else '-'}"

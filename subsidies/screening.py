@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from config.formatting import format_rupiah
 from participants.validators import check_nik
-from regions.models import MinimumWage
+from regions.models import City, MinimumWage, Province
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,43 @@ def wage_cap(programme, minimum_wage):
 
 
 def caps_by_city(programme, city_codes):
-    """{city code: cap}: the UMK of the programme's year, else the province's UMP, else the plain cap."""
+    """{city code: (cap, region code)}: the UMK of the programme's year (region: the city), else the
+    province's UMP (region: the province), else the plain cap (region: empty). The screening looks the
+    workplace up here: the employer's regency/city for workers with an employer, else the worker's own."""
     wages = MinimumWage.objects.filter(year=programme.minimum_wage_year)
     umk = dict(wages.filter(city__isnull=False).values_list("city_id", "amount"))
     ump = dict(wages.filter(province__isnull=False).values_list("province_id", "amount"))
-    return {code: wage_cap(programme, umk.get(code, ump.get(code[:2]))) for code in city_codes}
+    caps = {}
+    for code in city_codes:
+        region = code if code in umk else code[:2] if code[:2] in ump else ""
+        caps[code] = (wage_cap(programme, umk.get(code, ump.get(code[:2]))), region)
+    return caps
 
 
-RULES = ("nik", "segment", "active", "wage_known", "wage_cap")
+def wage_cap_text(recipient):
+    """The cap a recipient was screened against and whose minimum wage set it, in words:
+    "Rp3.800.000 (UMK Kota Balikpapan)"; empty for one screened before the cap was recorded."""
+    if recipient.wage_cap is None:
+        return ""
+    region = recipient.wage_cap_region
+    if not region:
+        return _("%(cap)s (batas program; tidak ada upah minimum tercatat)") % {"cap": format_rupiah(recipient.wage_cap)}
+    if "." in region:
+        name = City.objects.filter(code=region).values_list("name", flat=True).first()
+        place = _("UMK %(name)s") % {"name": name or region}
+    else:
+        name = Province.objects.filter(code=region).values_list("name", flat=True).first()
+        place = _("UMP %(name)s") % {"name": name or region}
+    return f"{format_rupiah(recipient.wage_cap)} ({place})"
 
 
-def failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff):
-    """The codes of the rules a worker fails, in RULES order (runs for every worker: kept short)."""
+# Then one rule per exclusion list the programme matches against, coded "excluded:<list code>".
+RULES = ("nik", "segment", "active", "wage_known", "wage_reported", "wage_cap")
+
+
+def failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff, excluded=()):
+    """The codes of the rules a worker fails, in RULES order, then the exclusion lists the NIK is on
+    (`excluded`: their rule codes); runs for every worker: kept short."""
     failed = []
     if check_nik(nik).error is not None:
         failed.append("nik")
@@ -48,8 +73,12 @@ def failed_codes(programme, nik, segment, wage, member_since, member_until, cap,
         failed.append("active")
     if wage is None:
         failed.append("wage_known")  # an unknown wage fails this rule alone
+    elif wage <= 0:
+        failed.append("wage_reported")  # a wage of 0 is a wage not reported, not a low wage
     elif wage > cap:
         failed.append("wage_cap")
+    if excluded:
+        failed.extend(excluded)
     return failed
 
 
@@ -57,11 +86,13 @@ class RuleMessages:
     """The failed-rule messages of one screening run (in Bahasa Indonesia, see `bsu_screen`), translated
     once: gettext and the language lookup per screened worker cost a quarter of a 2M-worker screening."""
 
-    def __init__(self, programme, cutoff):
+    def __init__(self, programme, cutoff, exclusions=None):
         self.segment = _("Segmen %(segment)s tidak termasuk program ini (hanya %(allowed)s).")
         self.allowed = programme.segments
         self.active = _("Tidak aktif sebagai peserta pada %(date)s.") % {"date": cutoff.strftime("%d-%m-%Y")}
         self.wage_known = _("Upah belum dilaporkan pemberi kerja.")
+        self.wage_reported = _("Upah tidak dilaporkan (tercatat Rp0); tidak memenuhi syarat.")
+        self.excluded = exclusions.messages if exclusions else {}
         self.wage_cap = _("Upah %(wage)s di atas batas %(cap)s.")
         self.caps = {}
 
@@ -78,14 +109,22 @@ class RuleMessages:
             return self.active
         if code == "wage_known":
             return self.wage_known
+        if code == "wage_reported":
+            return self.wage_reported
+        if code in self.excluded:
+            return self.excluded[code]
         if cap not in self.caps:
             self.caps[cap] = format_rupiah(cap)
         return self.wage_cap % {"wage": format_rupiah(wage), "cap": self.caps[cap]}
 
 
-def evaluate(programme, *, nik, segment, wage, member_since, member_until, cap, cutoff=None):
-    """Every rule's outcome for one worker, in RULES order, with a message for each failure."""
+def evaluate(programme, *, nik, segment, wage, member_since, member_until, cap, cutoff=None, exclusions=None):
+    """Every rule's outcome for one worker, in RULES order then one per exclusion list of `exclusions`
+    (a `subsidies.exclusions.ProgrammeExclusions`), with a message for each failure."""
     cutoff = cutoff or programme.membership_cutoff
-    codes = failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff)
-    messages = dict(RuleMessages(programme, cutoff).failed_rules(codes, nik=nik, segment=segment, wage=wage, cap=cap))
-    return [RuleOutcome(code, code not in messages, messages.get(code, "")) for code in RULES]
+    lists = exclusions.lists_of_nik(nik) if exclusions else []
+    codes = failed_codes(programme, nik, segment, wage, member_since, member_until, cap, cutoff, lists)
+    messages = RuleMessages(programme, cutoff, exclusions)
+    failed = dict(messages.failed_rules(codes, nik=nik, segment=segment, wage=wage, cap=cap))
+    every = [*RULES, *(exclusions.messages if exclusions else ())]
+    return [RuleOutcome(code, code not in failed, failed.get(code, "")) for code in every]

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 
 from participants.selectors import workers_for
 from subsidies.figures import stuck_before
-from subsidies.models import OPEN_STATUSES, BankAccount, BsuFigure, Recipient, RecipientStatus
+from subsidies.models import OPEN_STATUSES, BankAccount, BsuFigure, Recipient, RecipientStatus, ScreeningChange
 
 
 def recipients_for(user):
@@ -49,3 +49,9 @@ def shared_accounts_by_city(user, city_codes):
         .order_by()
     )
     return dict(rows)
+
+
+def screening_changes_for(user):
+    """Who entered or left the candidate set at each screening run, among the user's workers (staff of the
+    scope; officials see none: the rows name people)."""
+    return ScreeningChange.objects.filter(worker__in=workers_for(user).values("pk"))

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
 from regions.models import City
+from subsidies.exclusions import ProgrammeExclusions
 from subsidies.figures import bsu_figures_refresh
-from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, StatusChange
+from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, ScreeningChange, ScreeningRun, StatusChange
 from subsidies.screening import RuleMessages, caps_by_city, failed_codes
 
 S = RecipientStatus
@@ -120,13 +121,20 @@ def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
     """Screens every worker; returns counts. Recipients further along the pipeline are left alone.
     The failed-rule messages and reasons it stores are in Bahasa Indonesia, whoever started it.
     `at` dates the screening (default now). Chunks of workers in id order, each in one transaction:
-    new recipients and their first status change are written in bulk (COPY on PostgreSQL)."""
+    new recipients and their first status change are written in bulk (COPY on PostgreSQL).
+    Each run is recorded (ScreeningRun) with the workers who entered or left the candidate set since the
+    previous one (ScreeningChange); the first screening of a programme has no previous one to differ from."""
     caps = caps_by_city(programme, City.objects.values_list("code", flat=True))
-    counts = dict.fromkeys(("screened", "candidates", "screened_out", "kept"), 0)
+    counts = dict.fromkeys(("screened", "candidates", "screened_out", "kept", "entered", "left"), 0)
     cutoff = cutoff or programme.membership_cutoff
-    screening = Screening(programme, cutoff, caps, actor, at or timezone.now(), counts, RuleMessages(programme, cutoff))
+    at = at or timezone.now()
+    exclusions = ProgrammeExclusions(programme, cutoff)
+    first = not Recipient.objects.filter(programme=programme).exists()
+    run = ScreeningRun.objects.create(programme=programme, at=at, cutoff=cutoff, actor=actor)
+    messages = RuleMessages(programme, cutoff, exclusions)
+    screening = Screening(programme, cutoff, caps, actor, at, counts, messages, exclusions, run, first)
     statistics = FreshStatistics(Recipient)
-    with large_writes():
+    with large_writes(), exclusions.matching():
         last_id = 0
         while True:
             with connection.cursor() as cursor:  # plain rows: the ORM's per-row conversion costs seconds per million
@@ -137,13 +145,17 @@ def bsu_screen(*, programme, cutoff=None, actor=None, at=None):
             last_id = workers[-1][0]
             statistics.written(screening.chunk(workers))
     statistics.finish()
+    run_counts = {key: counts[key] for key in ("screened", "candidates", "screened_out", "entered", "left")}
+    ScreeningRun.objects.filter(pk=run.pk).update(finished=True, **run_counts)
     bsu_figures_refresh(programme)
     return counts
 
 
+# The employer's regency/city is the workplace whose minimum wage sets the cap (DOMAIN.md).
 WORKERS_AFTER = (
-    "SELECT id, nik, segment, city_id, wage, member_since, member_until FROM participants_worker "
-    "WHERE id > %s ORDER BY id LIMIT %s"
+    "SELECT w.id, w.nik, w.segment, w.city_id, w.wage, w.member_since, w.member_until, e.city_id "
+    "FROM participants_worker w LEFT JOIN participants_employer e ON e.id = w.employer_id "
+    "WHERE w.id > %s ORDER BY w.id LIMIT %s"
 )
 
 
@@ -156,6 +168,9 @@ class Screening:
     now: dt.datetime
     counts: dict
     messages: RuleMessages
+    exclusions: ProgrammeExclusions
+    run: ScreeningRun
+    first: bool  # the programme's first screening: nobody enters or leaves
 
     @transaction.atomic
     def chunk(self, workers):
@@ -169,12 +184,13 @@ class Screening:
             worker_id: rest
             for worker_id, *rest in Recipient.objects.filter(
                 programme=programme, worker_id__gte=workers[0][0], worker_id__lte=workers[-1][0]
-            ).values_list("worker_id", "pk", "status", "failed_rules", "status_since", "city_id")
+            ).values_list("worker_id", "pk", "status", "failed_rules", "status_since", "city_id", "wage_cap", "wage_cap_region")
         }
-        new, changed, changes = [], [], []
-        for worker_id, nik, segment, city_id, wage, since, until in workers:
-            cap = caps[city_id]
-            codes = failed_codes(programme, nik, segment, wage, since, until, cap, cutoff)
+        listed = self.exclusions.hits(workers[0][0], workers[-1][0])
+        new, changed, changes, moved = [], [], [], []
+        for worker_id, nik, segment, city_id, wage, since, until, workplace in workers:
+            cap, region = caps[workplace or city_id]
+            codes = failed_codes(programme, nik, segment, wage, since, until, cap, cutoff, listed.get(worker_id, ()))
             failed = failed_rules(codes, nik=nik, segment=segment, wage=wage, cap=cap) if codes else []
             status = S.SCREENED_OUT if codes else S.CANDIDATE
             stored = current.get(worker_id)
@@ -184,13 +200,17 @@ class Screening:
             counts["screened"] += 1
             counts["screened_out" if codes else "candidates"] += 1
             if stored is None:
-                new.append((programme.pk, worker_id, city_id, status.value, now, json.dumps(failed), ""))
+                new.append((programme.pk, worker_id, city_id, status.value, now, json.dumps(failed), "", cap, region))
+                if not self.first and not codes:
+                    moved.append((self.run.pk, worker_id, True, "[]"))
                 continue
-            pk, old_status, old_failed, old_since, old_city = stored
-            if old_status != status or old_failed != failed or old_city != city_id:
+            pk, old_status, old_failed, old_since, old_city, old_cap, old_region = stored
+            if (old_status, old_failed, old_city, old_cap, old_region) != (status, failed, city_id, cap, region):
                 since = now if old_status != status else old_since
-                changed.append((programme.pk, worker_id, city_id, status.value, since, json.dumps(failed), ""))
+                changed.append((programme.pk, worker_id, city_id, status.value, since, json.dumps(failed), "", cap, region))
                 if old_status != status:
+                    entered = status == S.CANDIDATE
+                    moved.append((self.run.pk, worker_id, entered, json.dumps(old_failed if entered else failed)))
                     changes.append(
                         StatusChange(
                             recipient_id=pk,
@@ -207,6 +227,11 @@ class Screening:
         if changed:
             bulk_insert(Recipient, RECIPIENT_FIELDS, changed, conflict=("programme", "worker"))
             StatusChange.objects.bulk_create(changes)
+        if moved:
+            bulk_insert(ScreeningChange, ("run_id", "worker_id", "entered", "rules"), moved)
+            entered = sum(1 for row in moved if row[2])
+            counts["entered"] += entered
+            counts["left"] += len(moved) - entered
         return len(new)
 
     def _first_changes(self, worker_ids):
@@ -220,4 +245,14 @@ class Screening:
             )
 
 
-RECIPIENT_FIELDS = ("programme_id", "worker_id", "city_id", "status", "status_since", "failed_rules", "channel")
+RECIPIENT_FIELDS = (
+    "programme_id",
+    "worker_id",
+    "city_id",
+    "status",
+    "status_since",
+    "failed_rules",
+    "channel",
+    "wage_cap",
+    "wage_cap_region",
+)

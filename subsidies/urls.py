@@ -1,8 +1,10 @@
 from django.urls import path
 
-from subsidies import views
+from subsidies import screening_views, views
 
 urlpatterns = [
     path("bsu/", views.disbursement_table, name="bsu"),
     path("bsu/nik/", views.nik_lookup, name="bsu-lookup"),
+    path("bsu/screenings/", screening_views.screening_runs, name="bsu-screenings"),
+    path("bsu/screenings/<int:pk>/", screening_views.screening_run, name="bsu-screening"),
 ]

@@ -34,7 +34,7 @@ from published.models import FlagThreshold, Snapshot
 from published.services import month_data, snapshot_create
 from rapor.models import KeptRapor
 from regions.models import MinimumWage, Office, UcjBand, WorkforceEstimate
-from subsidies.models import BankAccount, Recipient
+from subsidies.models import BankAccount, ExclusionEntry, ExclusionKind, ExclusionList, Recipient, ScreeningRun
 from subsidies.services import bsu_screen
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,9 @@ EXPECTED = {
     "cities/<str:code>/": ("302 200 200 200 200", "302 200 404 404 404"),
     "bsu/": ("302 200 200 200 200", "302 200 404 404 404"),
     "bsu/nik/": "302 200 200 200 404",  # staff only: officials never see names
+    # screening runs and who entered or left (NIKs of the scope's workers): staff only
+    "bsu/screenings/": "302 200 200 200 404",
+    "bsu/screenings/<int:pk>/": "302 200 200 200 404",
     "perhatian/": ("302 200 200 200 404", "302 200 404 404 404"),  # staff only: it lists people
     "gap/": ("302 200 200 200 200", "302 200 404 404 404"),  # counts only: officials see their city
     # employer names: staff of the scope; officials only where an admin opted the city in (not here)
@@ -192,6 +195,10 @@ EXPECTED = {
     **admin_model("published/flagthreshold", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("participants/personaldataaccess", ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY, scoped=False),
     **admin_model("subsidies/programme", ANY, NOT_STAFF_ADD, ANY, ADMIN_ONLY, ANY, scoped=False),
+    # exclusion lists are national (NIKs of people anywhere): admins only
+    **admin_model("subsidies/exclusionkind", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("subsidies/exclusionlist", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
+    **admin_model("subsidies/exclusionentry", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, scoped=False),
     **admin_model(
         "subsidies/recipient",
         ANY,
@@ -252,6 +259,8 @@ def world(users, bsu, settings):
         "in": WorkerFactory(city_code="61.72", nik="6172011508950001", name="Pekerja Dalam"),
         "out": WorkerFactory(city_code="64.71", nik="6471011508950001", name="Pekerja Luar"),
     }
+    pkh = ExclusionList.objects.create(code="PKH-2025", kind=ExclusionKind.objects.get(code="PKH"), name="penerima PKH 2025")
+    ExclusionEntry.objects.create(exclusion_list=pkh, nik="6471011508950001")
     bsu_screen(programme=bsu)
     for side, worker in workers.items():
         worker.name += " (diubah)"
@@ -293,6 +302,9 @@ def world(users, bsu, settings):
         "regions/ucjband": UcjBand.objects.first().pk,
         "participants/personaldataaccess": access.pk,
         "subsidies/programme": bsu.pk,
+        "subsidies/exclusionkind": ExclusionKind.objects.get(code="PKH").pk,
+        "subsidies/exclusionlist": pkh.pk,
+        "subsidies/exclusionentry": pkh.entries.get().pk,
         "published/flagthreshold": FlagThreshold.objects.first().pk,
     }
     by_side = {
@@ -379,6 +391,7 @@ def concrete_url(route, side, role, world):
         "": "/",
         "ucj/": f"/ucj/?province={query}",
         "bsu/": f"/bsu/?province={query}&_export=csv",
+        "bsu/screenings/<int:pk>/": f"/bsu/screenings/{ScreeningRun.objects.first().pk}/?_export=csv",
         "perhatian/": f"/perhatian/?province={query}",
         "gap/": f"/gap/?province={query}&_export=csv",
         "worklist/": f"/worklist/?list=arrears&city={'61.72' if side == 'in' else '64.71'}&_export=csv",

@@ -37,7 +37,12 @@ def test_city_without_umk_uses_its_province_ump(bsu, reference_regions):
     MinimumWage.objects.create(city_id="64.71", year=2025, amount=Decimal("3701508.68"))
     MinimumWage.objects.create(city_id="61.72", year=2025, amount=Decimal("3074566"))
     caps = caps_by_city(bsu, ["64.71", "64.72", "61.72", "31.71"])
-    assert caps == {"64.71": 3_800_000, "64.72": 3_600_000, "61.72": 3_500_000, "31.71": 3_500_000}
+    assert caps == {
+        "64.71": (3_800_000, "64.71"),
+        "64.72": (3_600_000, "64"),
+        "61.72": (3_500_000, "61.72"),
+        "31.71": (3_500_000, ""),
+    }
 
 
 def failed(bsu, **overrides):
@@ -87,7 +92,7 @@ def test_screening_command_and_rescreening(bsu, reference_regions, capsys):
     too_rich.wage = 3_400_000
     too_rich.save()
     counts = bsu_screen(programme=bsu)
-    assert counts == {"screened": 2, "candidates": 1, "screened_out": 1, "kept": 1}
+    assert counts == {"screened": 2, "candidates": 1, "screened_out": 1, "kept": 1, "entered": 1, "left": 0}
     assert Recipient.objects.get(worker=eligible).status == S.VERIFIED
     assert Recipient.objects.get(worker=too_rich).status == S.CANDIDATE
     assert StatusChange.objects.filter(recipient__worker=too_rich).count() == 2

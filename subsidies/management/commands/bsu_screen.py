@@ -22,6 +22,8 @@ class Command(BaseCommand):
         counts = bsu_screen(programme=programme, cutoff=options["as_of"])
         if counts["kept"]:
             self.stdout.write(f"kept={counts['kept']} (penerima yang sudah lebih lanjut tidak diubah)")
+        if counts["entered"] or counts["left"]:
+            self.stdout.write(f"entered={counts['entered']} left={counts['left']} (sejak penyaringan sebelumnya)")
         self.stdout.write(
             f"screened={counts['screened']} candidates={counts['candidates']} screened_out={counts['screened_out']}"
         )
