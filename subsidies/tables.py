@@ -19,7 +19,7 @@ S = RecipientStatus
 # The funnel (on /bsu/ and the city panel) is drawn for a phone first: 350 units wide, its text stays about
 # 13 px on a 390 px screen; the stylesheet caps its width on wide screens.
 FUNNEL_SIZE = {"width": 350, "label_width": 130}
-COUNTED = [*STATUS_COLUMNS, "returned_to_treasury", "recipients", "stuck"]
+COUNTED = [*STATUS_COLUMNS, "recipients", "stuck"]
 
 
 def _amount_cell(row):
@@ -47,7 +47,7 @@ def linked_cells(people_url):
 
         return cell
 
-    lookups = {name: {"status": name.upper()} for name in [*STATUS_COLUMNS, "returned_to_treasury"]}
+    lookups = {name: {"status": name.upper()} for name in STATUS_COLUMNS}
     lookups["recipients"] = {"statuses": SCREENED_IN}
     lookups["stuck"] = {"stuck": True}
     return {**BSU_CELLS, **{name: count_cell(name, lookup) for name, lookup in lookups.items()}}
@@ -90,7 +90,6 @@ class DisbursementTable(FiguresTable):
     determined = FigureColumn(_("Ditetapkan"), "determined")
     disbursed = FigureColumn(_("Tersalur"), "disbursed", S.DISBURSED.label)
     returned = FigureColumn(_("Kembali"), "returned", S.RETURNED.label)
-    returned_to_treasury = FigureColumn(_("Kas negara"), "returned_to_treasury", S.RETURNED_TO_TREASURY.label)
     disbursed_percent = FigureColumn(_("Salur %"), "disbursed_percent", _("% tersalurkan dari yang lolos saring"))
     amount_disbursed = FigureColumn(_("Dana tersalurkan"), "amount_disbursed")
     stuck = stuck_column(DEFAULT_STUCK_DAYS)

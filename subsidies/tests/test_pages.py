@@ -119,7 +119,7 @@ def test_bsu_page_shows_funnel_stuck_and_batches(pipeline, users, login, django_
     # nobody is stuck today; with a threshold in the past... every open recipient changed today
     assert 'id="total-stuck">0<' in page
     # the totals row under the table's columns: the two cities' counts summed
-    assert footer_cells(page) == ["Total", "1", "8", "2", "0", "1", "1", "1", "2", "1", "0", "25,00 %", "Rp1.200.000", "0"]
+    assert footer_cells(page) == ["Total", "1", "8", "2", "0", "1", "1", "1", "2", "1", "25,00 %", "Rp1.200.000", "0"]
     Recipient.objects.filter(status__in=[S.CANDIDATE, S.ACCOUNT_INVALID]).update(status_since="2025-06-01T00:00:00+07:00")
     bsu_figures_refresh()
     page = client.get("/bsu/?stuck_days=30").content.decode()
