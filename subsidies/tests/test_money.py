@@ -42,8 +42,9 @@ def batch_one(bsu, reference_regions):
             Move(bri[0], S.DISBURSED, reference="BRI-1"),
             Move(bri[1], S.DISBURSED),
             Move(bri[2], S.RETURNED, reason="rekening tutup"),
+            Move(pos[0], S.DISBURSED, channel="POS"),
+            Move(pos[1], S.DISBURSED),
         ]
-        + [Move(pos[0], S.DISBURSED, channel="POS"), Move(pos[1], S.DISBURSED)]
     )
     return {"bri": bri, "pos": pos}
 
@@ -65,7 +66,9 @@ def test_a_batch_with_bank_pos_and_returned_recipients_balances_to_the_rupiah(bs
     )
     assert pos.determined == (3, 1_800_000)
     assert (pos.bank, pos.pos, pos.returned, pos.treasury, pos.open) == ((0, 0), (2, 1_200_000), (0, 0), (0, 0), (1, 600_000))
-    assert bri.balanced and pos.balanced and bri.difference == (0, 0)
+    assert bri.balanced
+    assert pos.balanced
+    assert bri.difference == (0, 0)
     assert bri.csv_row() == [1, "BRI", 4, 2_400_000, 2, 1_200_000, 0, 0, 1, 600_000, 0, 0, 1, 600_000, 0, 0, "yes"]
 
 
@@ -183,7 +186,9 @@ def test_a_disbursement_found_ineligible_is_recovered_without_reopening_the_pipe
     recipient = Recipient.objects.get(pk=batch_one["bri"][0])
     assert recipient.status == S.DISBURSED  # the pipeline is not reopened
     notes = list(
-        recipient.changes.filter(from_status=S.DISBURSED, to_status=S.DISBURSED).order_by("pk").values_list("reason", "amount", "actor")
+        recipient.changes.filter(from_status=S.DISBURSED, to_status=S.DISBURSED)
+        .order_by("pk")
+        .values_list("reason", "amount", "actor")
     )
     assert notes == [
         ("Ditagih kembali ke kas negara: ternyata ASN", AMOUNT, users["branch"].pk),
