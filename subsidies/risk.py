@@ -232,8 +232,10 @@ def risk_scan(*, programme, at=None, chunk=5000):
             new += len(findings)
 
 
-def _open_signals(recipient):
-    return list(RiskSignal.objects.select_for_update().filter(OPEN, recipient=recipient))
+def _locked(recipient):
+    """The recipient as stored now (locked), with its open signals."""
+    recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
+    return recipient, list(RiskSignal.objects.select_for_update().filter(OPEN, recipient=recipient))
 
 
 def _checked_note(note):
@@ -249,7 +251,7 @@ def _checked_note(note):
 def risk_review_clear(*, recipient, actor, note):
     """Clears the recipient's open signals: the recipient may be determined."""
     note = _checked_note(note)
-    signals = _open_signals(recipient)
+    recipient, signals = _locked(recipient)
     if not signals:
         raise ValidationError(_("Penerima ini tidak punya sinyal risiko yang terbuka."))
     review = RiskReview.objects.create(recipient=recipient, decision=RiskReview.Decision.CLEARED, note=note, proposed_by=actor)
@@ -262,7 +264,7 @@ def risk_review_clear(*, recipient, actor, note):
 def risk_review_propose_rejection(*, recipient, actor, note):
     """Proposes rejecting the account; it takes effect when a different person confirms it."""
     note = _checked_note(note)
-    signals = _open_signals(recipient)
+    recipient, signals = _locked(recipient)
     if not signals:
         raise ValidationError(_("Penerima ini tidak punya sinyal risiko yang terbuka."))
     if any(s.review_id for s in signals):
