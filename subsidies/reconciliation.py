@@ -61,6 +61,11 @@ class Line:
     mismatches: list = field(default_factory=list)
 
     @property
+    def columns(self):
+        """(count, rupiah) of determined, then each place the money went, in the page's order."""
+        return [self.determined, self.bank, self.pos, self.returned, self.treasury, self.open]
+
+    @property
     def accounted(self):
         parts = (self.bank, self.pos, self.returned, self.treasury, self.open)
         return sum(count for count, _amount in parts), sum(amount for _count, amount in parts)

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from subsidies import views
+from subsidies import money_views, views
 
 urlpatterns = [
     path("bsu/", views.disbursement_table, name="bsu"),
     path("bsu/nik/", views.nik_lookup, name="bsu-lookup"),
+    path("bsu/batches/", money_views.batch_reconciliation, name="bsu-batches"),
+    path("bsu/tinjauan/", money_views.risk_review_queue, name="bsu-review"),
 ]

@@ -205,3 +205,64 @@ def test_the_conflict_message_names_the_nik(bsu, reference_regions):
         f"Status penerima {nik} sudah diubah orang lain menjadi Lolos verifikasi; muat ulang halaman."
     ]
     assert not StatusChange.objects.filter(recipient_id=pk, to_status=S.DETERMINED).exists()
+
+
+def test_the_batches_page_and_its_export_show_the_scope_s_reconciliation(bsu, batch_one, users, login):
+    open_bri = batch_one["bri"][3]
+    recipient_transition(recipient=Recipient.objects.get(pk=open_bri), to_status=S.DISBURSED, channel="POS")
+    nik = Recipient.objects.get(pk=open_bri).worker.nik
+    client = login(users["branch"])
+    page = client.get("/bsu/batches/").content.decode()
+    assert 'id="unbalanced">1<' in page
+    assert 'id="line-1-POS" class="balanced"' in page
+    assert 'id="line-1-BRI" class="unbalanced"' in page
+    assert f">{nik}</a>" in page
+    assert "Tersalurkan dilaporkan lewat POS, padahal ditetapkan lewat BRI" in page
+    assert 'id="pos-waiting">1<' in page
+    text = b"".join(client.get("/bsu/batches/?_export=csv").streaming_content).decode()
+    assert text.splitlines() == [
+        "batch,channel,determined,determined_amount,paid_by_bank,paid_by_bank_amount,collected_at_pos,"
+        "collected_at_pos_amount,returned,returned_amount,returned_to_treasury,returned_to_treasury_amount,open,"
+        "open_amount,mismatch,mismatch_amount,balanced",
+        "1,BRI,4,2400000,2,1200000,0,0,1,600000,0,0,0,0,1,600000,no",
+        "1,POS,3,1800000,0,0,2,1200000,0,0,0,0,1,600000,0,0,yes",
+    ]
+    # Pontianak's branch sees none of Singkawang's batches; an official has no such page
+    other = login(users["other_branch"]).get("/bsu/batches/").content.decode()
+    assert "Belum ada penetapan di cakupan Anda." in other
+    assert nik not in other
+    assert login(users["official"]).get("/bsu/batches/").status_code == 404
+    assert login(users["admin"]).get("/bsu/batches/?batch=abc").status_code == 400
+
+
+def test_the_city_panel_shows_the_pos_countdown(bsu, batch_one, users, login):
+    call_command("refresh_figures")
+    page = login(users["official"]).get("/cities/61.72/").content.decode()
+    assert "1 belum diambil, batas 31 Juli" in page
+    assert "batas sudah lewat" in page  # 31 July 2025 is behind us
+    pos_pickup_expire(programme=bsu, today=dt.date(2025, 8, 1))
+    assert "0 belum diambil, batas 31 Juli" in login(users["official"]).get("/cities/61.72/").content.decode()
+
+
+def test_the_admin_action_returns_uncollected_pos_money_to_the_treasury(bsu, batch_one, users, login):
+    response = login(users["admin"]).post(
+        "/admin/subsidies/programme/",
+        {"action": "expire_pos_pickups", "_selected_action": [bsu.pk]},
+        follow=True,
+    )
+    assert "BSU-2025: 1 penerima Pos yang tidak mengambil dikembalikan ke kas negara." in response.content.decode()
+    change = StatusChange.objects.get(to_status=S.RETURNED_TO_TREASURY)
+    assert (change.recipient_id, change.actor, change.amount) == (batch_one["pos"][2], users["admin"], AMOUNT)
+
+
+def test_recovery_from_the_recipient_page(bsu, batch_one, users, login):
+    pk = batch_one["bri"][0]
+    payment = Payment.objects.get(recipient_id=pk)
+    client = login(users["branch"])
+    url = f"/admin/subsidies/recipient/{pk}/recovery/"
+    page = client.post(url, {"payment": payment.pk, "amount_owed": "600000", "reason": ""}, follow=True).content.decode()
+    assert "Tuliskan alasan penagihan" in page
+    client.post(url, {"payment": payment.pk, "amount_owed": "600000", "reason": "ternyata ASN"})
+    payment.refresh_from_db()
+    assert (payment.recovery_owed, payment.recovery_reason) == (AMOUNT, "ternyata ASN")
+    assert login(users["other_branch"]).post(url, {"payment": payment.pk, "amount_owed": "1", "reason": "x"}).status_code == 404

@@ -172,3 +172,26 @@ def test_the_scan_fills_the_queue_and_the_import_refuses_a_flagged_determination
     call_command("import_file", "bsu_results", str(path), "--errors", str(errors))
     assert capsys.readouterr().out.strip().splitlines()[-1] == "rows=1 created=0 updated=0 unchanged=0 rejected=1"
     assert "risiko rekening belum ditinjau" in errors.read_text(encoding="utf-8")
+
+
+def test_the_review_queue_page_clears_and_rejects_with_two_people(changed_two_days_before, users, login):
+    recipient = changed_two_days_before
+    risk_scan(programme=recipient.programme, at=DETERMINATION)
+    nik = recipient.worker.nik
+    branch = login(users["branch"])
+    page = branch.get("/bsu/tinjauan/").content.decode()
+    assert f">{nik}</a>" in page
+    assert "diubah pada 8 Juli 2025" in page
+    assert login(users["official"]).get("/bsu/tinjauan/").status_code == 404
+    assert nik not in login(users["other_branch"]).get("/bsu/tinjauan/").content.decode()
+    form = {"recipient": recipient.pk, "decision": "propose_rejection", "note": "Nama rekening orang lain"}
+    assert login(users["other_branch"]).post("/bsu/tinjauan/", form).status_code == 404
+    page = login(users["branch"]).post("/bsu/tinjauan/", form, follow=True).content.decode()
+    assert f"Penolakan rekening {nik} diusulkan; menunggu konfirmasi orang lain." in page
+    assert "Konfirmasi penolakan" not in page  # not for the proposer
+    page = branch.post("/bsu/tinjauan/", {**form, "decision": "confirm_rejection"}, follow=True).content.decode()
+    assert "Penolakan harus dikonfirmasi orang lain" in page
+    page = login(users["regional"]).post("/bsu/tinjauan/", {**form, "decision": "confirm_rejection"}, follow=True)
+    assert f"Penolakan rekening {nik} dikonfirmasi; bantuan disalurkan lewat Pos." in page.content.decode()
+    recipient.refresh_from_db()
+    assert recipient.status == S.ACCOUNT_INVALID
