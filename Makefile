@@ -59,6 +59,7 @@ bench: venv
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.imports
 	$(PY) -m bench.dashboards
+	$(PY) -m bench.reconciliation
 	$(PY) -m bench.worklist
 	$(PY) -m bench.load
 
