@@ -65,7 +65,14 @@ class BsuResultKind(Kind):
     def _determination_checks(self, rows, programmes, recipients):
         """What a determination row needs to know: the bank per province, the accounts a review rejected,
         and the undecided risk signals of each recipient as of the row's date."""
-        determined = [r for r in rows if r["status"] == S.DETERMINED and (r["programme"], r["nik"]) in recipients]
+        # Pos pays in person: only determinations paid into an account are checked against its risks
+        determined = [
+            r
+            for r in rows
+            if r["status"] == S.DETERMINED
+            and (r["programme"], r["nik"]) in recipients
+            and (r["channel"] or recipients[(r["programme"], r["nik"])][3]) != POS
+        ]
         if not determined:
             return {}, set(), {}
         by_id = Recipient.objects.select_related("programme").in_bulk(

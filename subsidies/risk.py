@@ -29,8 +29,9 @@ from subsidies.models import (
 from subsidies.money import history_note
 
 S = RecipientStatus
-# Recipients a determination is still ahead of: the scan looks at these.
-AWAITING_DETERMINATION = (S.VERIFIED, S.ACCOUNT_INVALID, S.RETURNED)
+# Recipients a determination into their account is still ahead of: the scan looks at these (an invalid
+# account is not paid into: those recipients are paid at Pos, in person).
+AWAITING_DETERMINATION = (S.VERIFIED, S.RETURNED)
 OPEN = Q(review__isnull=True) | Q(review__decision=RiskReview.Decision.REJECTED, review__confirmed_by__isnull=True)
 
 

@@ -66,13 +66,15 @@ def recipients_advance(moves, *, actor=None, job=None, at=None):
     undecided risk signal is refused (the signal is kept for the review queue)."""
     moves = list(moves)
     at = at or timezone.now()
-    determined = [move for move in moves if move.to_status == S.DETERMINED]
+    # Only money sent to an account needs its account reviewed: Pos pays in person against the e-KTP.
+    determined = [move for move in moves if move.to_status == S.DETERMINED and move.channel != POS]
     if determined:
         found = Recipient.objects.select_related("programme").in_bulk([m.recipient_id for m in determined])
         by_moment = {}
         for move in determined:
-            if move.recipient_id in found:
-                by_moment.setdefault(move.at or at, []).append(found[move.recipient_id])
+            recipient = found.get(move.recipient_id)
+            if recipient is not None and (move.channel or recipient.channel) != POS:
+                by_moment.setdefault(move.at or at, []).append(recipient)
         for moment, recipients in by_moment.items():  # kept even when the steps below are refused
             risk_signals_record(risk_findings(recipients, at=moment), at=at)
     return _advance(moves, actor=actor, job=job, at=at)

@@ -195,3 +195,19 @@ def test_the_review_queue_page_clears_and_rejects_with_two_people(changed_two_da
     assert f"Penolakan rekening {nik} dikonfirmasi; bantuan disalurkan lewat Pos." in page.content.decode()
     recipient.refresh_from_db()
     assert recipient.status == S.ACCOUNT_INVALID
+
+
+def test_pos_pays_in_person_so_a_shared_account_does_not_hold_a_pos_determination(bsu, reference_regions):
+    first, second = WorkerFactory.create_batch(2, city_code="61.72")
+    for worker in (first, second):
+        account(worker, "555444333222")
+    bsu_screen(programme=bsu)
+    shared = Recipient.objects.get(worker=first)
+    recipients_advance([Move(shared.pk, S.VERIFIED), Move(shared.pk, S.ACCOUNT_INVALID, channel="POS")])
+    assert risk_scan(programme=bsu, at=DETERMINATION) == 0  # an invalid account is not paid into
+    recipients_advance([Move(shared.pk, S.DETERMINED, batch=2, at=DETERMINATION)])
+    assert Payment.objects.get(recipient=shared).channel == "POS"
+    other = Recipient.objects.get(worker=second)
+    recipients_advance([Move(other.pk, S.VERIFIED)])
+    with pytest.raises(ValidationError, match="juga terdaftar untuk 1 NIK lain"):
+        recipients_advance([Move(other.pk, S.DETERMINED, batch=2, channel="BNI", at=DETERMINATION)])
