@@ -236,7 +236,7 @@ def risk_scan(*, programme, at=None, chunk=5000):
 def _locked(recipient):
     """The recipient as stored now (locked), with its open signals."""
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
-    return recipient, list(RiskSignal.objects.select_for_update().filter(OPEN, recipient=recipient))
+    return recipient, list(RiskSignal.objects.select_for_update(of=("self",)).filter(OPEN, recipient=recipient))
 
 
 def _checked_note(note):

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from participants.tests.factories import WorkerFactory
 from subsidies.lookup import worker_lookup
@@ -13,6 +14,7 @@ from subsidies.models import Payment, ProvinceChannel, Recipient, RecipientStatu
 from subsidies.money import payment_recovery_mark, payment_recovery_record, pos_pickup_expire
 from subsidies.reconciliation import mismatches, reconciliation
 from subsidies.services import Move, bsu_screen, recipient_transition, recipients_advance
+from subsidies.tasks import expire_pos_pickups, next_expiry
 
 pytestmark = pytest.mark.django_db
 S = RecipientStatus
@@ -266,3 +268,13 @@ def test_recovery_from_the_recipient_page(bsu, batch_one, users, login):
     payment.refresh_from_db()
     assert (payment.recovery_owed, payment.recovery_reason) == (AMOUNT, "ternyata ASN")
     assert login(users["other_branch"]).post(url, {"payment": payment.pk, "amount_owed": "1", "reason": "x"}).status_code == 404
+
+
+def test_the_scheduled_task_returns_uncollected_money_and_plans_its_next_run(bsu, batch_one):
+    assert next_expiry(today=dt.date(2025, 7, 20)) == timezone.make_aware(dt.datetime(2025, 8, 1, 2))  # the day after
+    assert next_expiry(today=dt.date(2025, 9, 1)) == timezone.make_aware(dt.datetime(2025, 9, 1, 2))  # overdue: today
+    result = expire_pos_pickups.enqueue()  # the deadline (31 July 2025) is behind us
+    assert result.return_value == {"BSU-2025": 1}
+    change = StatusChange.objects.get(to_status=S.RETURNED_TO_TREASURY)
+    assert (change.recipient_id, change.actor, change.amount) == (batch_one["pos"][2], None, AMOUNT)
+    assert next_expiry(today=dt.date(2025, 9, 1)) is None  # nobody waits at Pos any more
