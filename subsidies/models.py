@@ -238,10 +238,7 @@ class BsuFigure(models.Model):
         return f"{self.programme_id} {self.city_id} {self.status}: {self.recipients}"
 
 
-# Where a determined payment ended: paid out (by a bank, or collected at Pos), back from the bank, or back
-# in the state treasury (final). A payment with no outcome yet is still open.
-PAYMENT_OUTCOMES = (RecipientStatus.DISBURSED, RecipientStatus.RETURNED, RecipientStatus.RETURNED_TO_TREASURY)
-POS = "POS"
+POS = "POS"  # PT Pos Indonesia: paid in person against the e-KTP, no account needed
 
 
 class ProvinceChannel(models.Model):
@@ -276,6 +273,7 @@ class Payment(models.Model):
     channel = models.CharField(_("kanal"), max_length=10)
     amount = models.BigIntegerField(_("jumlah ditetapkan (Rp)"))
     determined_at = models.DateTimeField(_("ditetapkan"))
+    # DISBURSED (by a bank, or collected at Pos), RETURNED or RETURNED_TO_TREASURY as reported; empty while open
     outcome = models.CharField(_("hasil"), max_length=20, choices=RecipientStatus.choices, blank=True)
     outcome_channel = models.CharField(_("kanal hasil"), max_length=10, blank=True)
     outcome_batch = models.PositiveSmallIntegerField(_("batch hasil"), null=True, blank=True)
@@ -348,10 +346,6 @@ class RiskReview(models.Model):
 
     def __str__(self):
         return f"{self.recipient_id} {self.decision}"
-
-    @property
-    def done(self):
-        return self.decision == self.Decision.CLEARED or self.confirmed_by_id is not None
 
 
 class RiskSignal(models.Model):
