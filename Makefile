@@ -62,6 +62,7 @@ bench: venv
 	$(PY) -m bench.imports
 	$(PY) -m bench.dashboards
 	$(PY) -m bench.screening
+	$(PY) -m bench.reconciliation
 	$(PY) -m bench.worklist
 	$(PY) -m bench.load
 

@@ -535,6 +535,7 @@ EXPORT_LABELS = {
     "recipients": gettext_lazy("Penerima"),
     "amount_disbursed": gettext_lazy("Dana tersalurkan (Rp)"),
     "disbursed_percent": gettext_lazy("Tersalurkan (%)"),
+    "returned_to_treasury": gettext_lazy("Dikembalikan ke kas negara"),
     "uncovered_pu": gettext_lazy("Belum terlindungi PU"),
     "uncovered_bpu": gettext_lazy("Belum terlindungi BPU"),
     "pds_workers": gettext_lazy("Belum didaftarkan perusahaan terdaftar (PDS)"),

@@ -1,6 +1,7 @@
 """Admin for BSU programmes (their rules are data) and recipients (scoped, read-only: changes go
 through the pipeline service)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from config.formatting import format_rupiah
+from config.formatting import format_number, format_rupiah
 from imports.admin import ImportButtonMixin
 from imports.admin_filters import ImportJobFilter
 from participants.selectors import workers_for
@@ -27,12 +28,15 @@ from subsidies.models import (
     ExclusionEntry,
     ExclusionKind,
     ExclusionList,
+    Payment,
     Programme,
+    ProvinceChannel,
     Recipient,
     RecipientStatus,
     StatusChange,
     mask_account,
 )
+from subsidies.money import payment_recovery_mark, payment_recovery_record, pos_pickup_expire
 from subsidies.screening import wage_cap_text
 from subsidies.selectors import bank_accounts_for, recipients_for
 from subsidies.services import recipient_transition
@@ -48,12 +52,20 @@ class ExcludedKindInline(admin.TabularInline):
     verbose_name_plural = _("dikecualikan: NIK pada daftar berjenis")
 
 
+class ProvinceChannelInline(admin.TabularInline):
+    """Provinces a programme pays through one bank (Aceh: BSI)."""
+
+    model = ProvinceChannel
+    extra = 0
+    autocomplete_fields = ["province"]
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "regulation", "amount_display", "months", "wage_cap_display", "membership_cutoff"]
     search_fields = ["code", "name"]
-    actions = ["screen"]
-    inlines = [ExcludedKindInline]
+    actions = ["screen", "expire_pos_pickups"]
+    inlines = [ExcludedKindInline, ProvinceChannelInline]
 
     @admin.display(description=_("bantuan per bulan"), ordering="amount_per_month")
     def amount_display(self, programme):
@@ -72,6 +84,28 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 gettext_now("Penyaringan %(code)s berjalan di latar belakang; angka /bsu/ diperbarui setelah selesai.")
                 % {"code": programme.code},
             )
+
+    @admin.action(
+        description=_("Kembalikan ke kas negara: penerima Pos yang tidak mengambil sampai batas"), permissions=["change"]
+    )
+    def expire_pos_pickups(self, request, queryset):
+        """The same step as the scheduled task, started by hand; each recipient gets its status change."""
+        for programme in queryset:
+            if programme.pos_pickup_deadline is None or timezone.localdate() <= programme.pos_pickup_deadline:
+                messages.warning(
+                    request,
+                    gettext_now("%(code)s: batas pengambilan di Pos belum lewat; tidak ada yang dikembalikan.")
+                    % {"code": programme.code},
+                )
+                continue
+            moved = pos_pickup_expire(programme=programme, actor=request.user)
+            messages.success(
+                request,
+                gettext_now("%(code)s: %(n)s penerima Pos yang tidak mengambil dikembalikan ke kas negara.")
+                % {"code": programme.code, "n": format_number(moved)},
+            )
+            if moved:
+                transaction.on_commit(refresh_bsu_figures.enqueue)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -135,6 +169,39 @@ class StatusChangeInline(admin.TabularInline):
         return format_rupiah(change.amount) or "-"
 
 
+class PaymentInline(admin.TabularInline):
+    """Each determination of the recipient and what became of its money, with any recovery."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = [
+        "batch",
+        "channel",
+        "amount",
+        "outcome",
+        "outcome_channel",
+        "outcome_amount",
+        "recovery_owed",
+        "recovered",
+        "recovered_on",
+    ]
+    readonly_fields = fields
+    ordering = ["batch"]
+    verbose_name_plural = _("penyaluran per batch")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RecoveryForm(forms.Form):
+    payment = forms.IntegerField(widget=forms.HiddenInput)
+    amount_owed = forms.IntegerField(label=_("Harus dikembalikan (Rp)"), required=False, min_value=1)
+    reason = forms.CharField(label=_("Alasan penagihan"), required=False, max_length=300)
+    recovered = forms.IntegerField(label=_("Pengembalian diterima (Rp)"), required=False, min_value=1)
+    recovered_on = forms.DateField(label=_("Tanggal pengembalian"), required=False)
+
+
 @admin.register(Recipient)
 class RecipientAdmin(ScopedAdmin):
     scope_selector = recipients_for
@@ -145,7 +212,7 @@ class RecipientAdmin(ScopedAdmin):
     search_fields = ["=worker__nik"]
     readonly_fields = ["programme", "worker", "city", "status", "status_since", "batch", "channel", "failed_rules", "cap_display"]
     exclude = ["wage_cap", "wage_cap_region"]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, PaymentInline]
 
     @admin.display(description=_("batas upah saat disaring"))
     def cap_display(self, recipient):
@@ -163,13 +230,21 @@ class RecipientAdmin(ScopedAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.transition_view)
-        return [path("<path:object_id>/transition/", view, name="subsidies_recipient_transition"), *super().get_urls()]
+        recovery = self.admin_site.admin_view(self.recovery_view)
+        return [
+            path("<path:object_id>/transition/", view, name="subsidies_recipient_transition"),
+            path("<path:object_id>/recovery/", recovery, name="subsidies_recipient_recovery"),
+            *super().get_urls(),
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         recipient = self.get_object(request, unquote(object_id))
         extra = {}
         if recipient is not None and self.has_change_permission(request, recipient):
             extra["transition_form"] = TransitionForm(current=recipient.status)
+            paid = recipient.payments.filter(outcome=RecipientStatus.DISBURSED).order_by("-batch").first()
+            if paid is not None:
+                extra["recovery"] = (paid, RecoveryForm(initial={"payment": paid.pk, "amount_owed": paid.recovery_owed}))
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def transition_view(self, request, object_id):
@@ -205,6 +280,39 @@ class RecipientAdmin(ScopedAdmin):
                 for message in errors:
                     messages.error(request, message)
         return redirect(reverse("admin:subsidies_recipient_change", args=[recipient.pk]))
+
+    def recovery_view(self, request, object_id):
+        """Marks a disbursement for recovery (amount owed, reason) or records money recovered; the status
+        stays (the pipeline is not reopened), the step goes into the history."""
+        recipient = self.get_object(request, unquote(object_id))
+        if recipient is None:
+            raise Http404
+        if request.method != "POST" or not self.has_change_permission(request, recipient):
+            raise PermissionDenied
+        form = RecoveryForm(request.POST)
+        back = redirect(reverse("admin:subsidies_recipient_change", args=[recipient.pk]))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return back
+        data = form.cleaned_data
+        payment = recipient.payments.filter(pk=data["payment"]).first()
+        if payment is None:
+            raise Http404
+        try:
+            if data["recovered"]:
+                payment_recovery_record(
+                    payment=payment, amount=data["recovered"], on=data["recovered_on"] or timezone.localdate(), actor=request.user
+                )
+            else:
+                payment_recovery_mark(payment=payment, amount_owed=data["amount_owed"], reason=data["reason"], actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext_now("Penagihan kembali dicatat."))
+        return back
 
 
 class SharedAccountFilter(admin.SimpleListFilter):

@@ -7,11 +7,16 @@ candidates have an account at a Himbara bank, which is the bank that pays them; 
 account, an account number also given for another NIK, or an account the bank refuses (closed,
 dormant, name not matching the NIK) are paid through PT Pos Indonesia in the next batch, collected by
 31 July 2025 or returned to the treasury; a transfer to a frozen account comes back and goes to Pos.
+Past the deadline most uncollected Pos money is back in the treasury and some still waits for the expiry
+run (the city panel's countdown); in batch 4, Pos reported collections for a few recipients determined on
+BRI (the reconciliation's visible mismatch); three Singkawang recipients wait in the account risk review
+queue (an account changed two days ago, a holder name unlike the worker's, an account shared with
+another NIK).
 
 The pipeline is written in bulk here, one chunk of candidates at a time, because the service that moves
 one recipient at a time (`recipients_advance`) takes minutes for the demo's hundreds of thousands of
 candidates; every step is checked against the same transition rules (`transition_error`) and gets the
-same audit row (StatusChange) that service writes.
+same audit row (StatusChange) and payment ledger row that service writes.
 """
 
 import datetime as dt
@@ -32,11 +37,13 @@ from subsidies.models import (
     ExclusionEntry,
     ExclusionKind,
     ExclusionList,
+    Payment,
     Programme,
     Recipient,
     RecipientStatus,
     StatusChange,
 )
+from subsidies.risk import risk_findings, risk_signals_record
 from subsidies.services import bsu_screen, transition_error
 
 S = RecipientStatus
@@ -61,6 +68,25 @@ NOT_COLLECTED = "Tidak diambil di kantor pos sampai 31 Juli 2025; dikembalikan k
 CHUNK = 20_000
 RECIPIENT_FIELDS = ("programme_id", "worker_id", "city_id", "status", "status_since", "batch", "channel", "failed_rules")
 CHANGE_FIELDS = ("recipient_id", "from_status", "to_status", "at", "reason", "reference", "amount")
+PAYMENT_FIELDS = (
+    "recipient_id",
+    "programme_id",
+    "city_id",
+    "batch",
+    "channel",
+    "amount",
+    "determined_at",
+    "outcome",
+    "outcome_channel",
+    "outcome_batch",
+    "outcome_amount",
+    "outcome_at",
+    "recovery_reason",
+    "recovered",
+)
+MISREPORTED_BATCH = 4  # Pos reports collecting money this batch determined on BRI, for a few recipients
+MISREPORTED = 3
+REVIEW_CITY = "61.72"
 ACCOUNT_FIELDS = ("worker_id", "bank", "account_number", "account_name")
 
 
@@ -84,6 +110,7 @@ def bsu_demo_load(*, progress=None):
         bsu_screen(programme=programme, at=timezone.make_aware(dt.datetime.combine(SCREENED_ON, dt.time(10))))
         with large_writes():
             _pipeline(programme, progress)
+            _review_queue(programme)
         bsu_figures_refresh(programme)
     return bsu_demo_counts(programme)
 
@@ -114,6 +141,7 @@ def _pipeline(programme, progress):
     rng = random.Random(2025)  # noqa: S311 - demo data, not security
     total = Recipient.objects.filter(programme=programme, status=S.CANDIDATE).count()
     done, last = 0, 0
+    misreported = [0]  # across chunks
     while True:
         chunk = list(
             Recipient.objects.filter(programme=programme, status=S.CANDIDATE, worker_id__gt=last)
@@ -123,7 +151,7 @@ def _pipeline(programme, progress):
         if not chunk:
             break
         last = chunk[-1][1]
-        Chunk(programme, chunk, rng).write()
+        Chunk(programme, chunk, rng, misreported).write()
         done += len(chunk)
         if progress:
             progress(done, total, "BSU-2025")
@@ -132,9 +160,9 @@ def _pipeline(programme, progress):
 class Chunk:
     """One chunk of candidates: their bank accounts, then each one's path along the pipeline."""
 
-    def __init__(self, programme, candidates, rng):
-        self.programme, self.candidates, self.rng = programme, candidates, rng
-        self.recipients, self.changes, self.accounts = [], [], []
+    def __init__(self, programme, candidates, rng, misreported):
+        self.programme, self.candidates, self.rng, self.misreported = programme, candidates, rng, misreported
+        self.recipients, self.changes, self.accounts, self.payments = [], [], [], []
 
     def write(self):
         first, last = self.candidates[0][1], self.candidates[-1][1]
@@ -146,6 +174,7 @@ class Chunk:
             self._path(pk, worker_id, city_id, accounts.get(worker_id))
         bulk_insert(BankAccount, ACCOUNT_FIELDS, self.accounts)
         bulk_insert(StatusChange, CHANGE_FIELDS, self.changes)
+        bulk_insert(Payment, PAYMENT_FIELDS, self.payments)
         bulk_insert(Recipient, RECIPIENT_FIELDS, self.recipients, conflict=("programme", "worker"))
 
     def _accounts(self, names):
@@ -181,14 +210,19 @@ class Chunk:
         error = transition_error(state["status"], to_status)
         if error:
             raise ValueError(error)
-        amount = self.programme.amount_total if to_status in (S.DISBURSED, S.RETURNED) else None
+        amount = self.programme.amount_total if to_status in (S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY) else None
         at = _when(day, hour)
         self.changes.append((state["pk"], state["status"], to_status.value, at, reason, reference, amount))
         state.update(status=to_status.value, since=at, batch=batch or state["batch"], channel=channel or state["channel"])
+        if to_status == S.DETERMINED:
+            payment = [state["pk"], self.programme.pk, state["city"], batch, state["channel"], self.programme.amount_total, at]
+            self.payments.append([*payment, "", "", None, None, None, "", 0])
+        elif amount is not None:  # the outcome closes the payment this determination opened
+            self.payments[-1][7:12] = [to_status.value, state["channel"], state["batch"], amount, at]
 
     def _path(self, pk, worker_id, city_id, account):
         rng = self.rng
-        state = {"pk": pk, "status": S.CANDIDATE.value, "since": None, "batch": None, "channel": ""}
+        state = {"pk": pk, "city": city_id, "status": S.CANDIDATE.value, "since": None, "batch": None, "channel": ""}
         draw = rng.random()
         if draw < 0.015:  # still being matched ("masih dalam proses verifikasi dan validasi")
             return
@@ -220,7 +254,12 @@ class Chunk:
                 pass  # transfer not confirmed yet
             elif draw < 0.025 and batch < 4:
                 self._move(state, S.RETURNED, day + dt.timedelta(days=5), reason=FROZEN)
-                self._pos(state, batch + 1, f"POS-{pk}")
+                if batch < 3 or pk % 3:  # the others wait for a batch after 4 (only a later batch may pay them)
+                    self._pos(state, batch + 1, f"POS-{pk}")
+            elif batch == MISREPORTED_BATCH and bank == Bank.BRI and self.misreported[0] < MISREPORTED:
+                self.misreported[0] += 1  # collected at Pos, says the Pos report; BRI was to pay it
+                self._move(state, S.DISBURSED, day + dt.timedelta(days=3), reference=f"POS-{pk}")
+                self.payments[-1][8] = "POS"
             else:
                 self._move(state, S.DISBURSED, day + dt.timedelta(days=rng.randint(2, 6)), reference=f"{bank.value}-{pk}")
 
@@ -230,8 +269,8 @@ class Chunk:
         if self.rng.random() < 0.75:
             collected = min(POS_DEADLINE, day + dt.timedelta(days=self.rng.randint(1, 10)))
             self._move(state, S.DISBURSED, collected, hour=14, reference=reference)
-        else:
-            self._move(state, S.RETURNED, RETURNED_ON, reason=NOT_COLLECTED)
+        elif state["pk"] % 4:  # returned to the treasury on a Kemnaker letter; the rest still wait for the run
+            self._move(state, S.RETURNED_TO_TREASURY, RETURNED_ON, reason=NOT_COLLECTED)
 
 
 # Exclusion lists (national; most of their NIKs are no BPJS PU worker): code, kind, name, source, period, how
@@ -277,3 +316,25 @@ def exclusions_demo_load(programme):
         ExclusionEntry.objects.bulk_create(
             [ExclusionEntry(exclusion_list=exclusion_list, nik=nik) for nik in dict.fromkeys([*picked, *outsiders])]
         )
+
+
+def _review_queue(programme):
+    """Three Singkawang recipients awaiting determination whose accounts call for a review: one changed two
+    days ago, one whose holder name is not the worker's, one whose number another NIK (also awaiting) gave too."""
+    waiting = list(
+        Recipient.objects.filter(programme=programme, city_id=REVIEW_CITY, status=S.VERIFIED, worker__bank_account__isnull=False)
+        .select_related("programme", "worker__bank_account")
+        .order_by("pk")[:4]
+    )
+    if len(waiting) < 4:
+        return
+    changed, renamed, shared, other = (recipient.worker.bank_account for recipient in waiting)
+    waiting = waiting[:3]
+    now = timezone.now()
+    changed.account_number = changed.account_number[:-1] + str((int(changed.account_number[-1]) + 1) % 10)
+    changed.save()  # a history record, dated two days ago
+    latest = changed.history.latest()
+    type(latest).objects.filter(pk=latest.pk).update(history_date=now - dt.timedelta(days=2))
+    BankAccount.objects.filter(pk=renamed.pk).update(account_name="Yohanes Pardede")
+    BankAccount.objects.filter(pk=shared.pk).update(bank=other.bank, account_number=other.account_number)
+    risk_signals_record(risk_findings(waiting, at=now), at=now)

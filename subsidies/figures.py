@@ -20,7 +20,9 @@ from regions.ucj import percent
 from subsidies.models import OPEN_STATUSES, BsuFigure, Programme, Recipient, RecipientStatus
 
 S = RecipientStatus
-STATUS_COLUMNS = [status.lower() for status in S.values]  # screened_out, candidate, ... returned
+# screened_out, candidate, ... returned: the export's columns keep their order; statuses added later
+# (returned_to_treasury) come after disbursed_percent.
+STATUS_COLUMNS = [status.lower() for status in S.values if status != S.RETURNED_TO_TREASURY]
 BSU_CSV_HEADER = [
     "city_code",
     "city_name",
@@ -28,6 +30,7 @@ BSU_CSV_HEADER = [
     "recipients",
     "amount_disbursed",
     "disbursed_percent",
+    "returned_to_treasury",
 ]
 DEFAULT_STUCK_DAYS = 14
 
@@ -74,8 +77,11 @@ class Disbursement:
         return [
             (_("Disaring"), self.screened),
             (_("Lolos saring"), self.recipients),
-            (_("Lolos pemadanan"), self.reached(S.VERIFIED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED)),
-            (_("Ditetapkan"), self.reached(S.DETERMINED, S.DISBURSED, S.RETURNED)),
+            (
+                _("Lolos pemadanan"),
+                self.reached(S.VERIFIED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY),
+            ),
+            (_("Ditetapkan"), self.reached(S.DETERMINED, S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY)),
             (_("Tersalurkan"), self.reached(S.DISBURSED)),
         ]
 

@@ -11,13 +11,15 @@ from imports.kinds import Built, Column, Kind, choice, register
 from participants.import_kinds import bounded_text, parse_nik
 from participants.models import Worker
 from subsidies.exclusions import ExclusionImportKind
-from subsidies.models import Bank, BankAccount, Programme, Recipient, RecipientStatus
+from subsidies.models import POS, Bank, BankAccount, Programme, Recipient, RecipientStatus
+from subsidies.money import channel_error, determination_channel, province_channels, redetermination_error
+from subsidies.risk import block_message, determination_blocks, rejected_accounts
 from subsidies.services import Move, recipients_advance, transition_error
-from subsidies.tasks import refresh_bsu_figures
+from subsidies.tasks import refresh_bsu_figures, scan_account_risk
 
 S = RecipientStatus
-PAID_ON_ACCOUNT = (S.DETERMINED, S.DISBURSED, S.RETURNED)
-RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED]
+PAID_ON_ACCOUNT = (S.DETERMINED, S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY)
+RESULT_STATUSES = [S.VERIFIED, S.REJECTED, S.ACCOUNT_INVALID, S.DETERMINED, S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY]
 CHANNELS = ("BRI", "BNI", "MANDIRI", "BTN", "BSI", "POS")
 # A result is a past event of a programme that began in 2020.
 RESULT_DATE = parsing.date_between(dt.date(2020, 1, 1), parsing.today)
@@ -47,19 +49,47 @@ class BsuResultKind(Kind):
     records_changes = False  # every move is a StatusChange audit row already
 
     def prepare(self, rows, context):
-        programmes = dict(Programme.objects.filter(code__in={r["programme"] for r in rows}).values_list("code", "id"))
+        programmes = {p.code: p for p in Programme.objects.filter(code__in={r["programme"] for r in rows})}
         niks = {r["nik"] for r in rows}
-        recipients = Recipient.objects.filter(programme_id__in=programmes.values(), worker__nik__in=niks).values_list(
-            "programme__code", "worker__nik", "id", "status", "batch", "channel"
+        recipients = Recipient.objects.filter(
+            programme_id__in=[p.pk for p in programmes.values()], worker__nik__in=niks
+        ).values_list(
+            "programme__code", "worker__nik", "id", "status", "batch", "channel", "city__province_id", "city__province__name"
         )
         # Where each NIK's worker lives, screened or not: a NIK outside the scope gets the same answer either way.
         cities = (
             dict(Worker.objects.filter(nik__in=niks).values_list("nik", "city_id")) if context.allowed_cities is not None else {}
         )
-        return programmes, {(code, nik): rest for code, nik, *rest in recipients}, cities
+        recipients = {(code, nik): rest for code, nik, *rest in recipients}
+        return programmes, recipients, cities, self._determination_checks(rows, programmes, recipients)
+
+    def _determination_checks(self, rows, programmes, recipients):
+        """What a determination row needs to know: the bank per province, the accounts a review rejected,
+        and the undecided risk signals of each recipient as of the row's date."""
+        # Pos pays in person: only determinations paid into an account are checked against its risks
+        determined = [
+            r
+            for r in rows
+            if r["status"] == S.DETERMINED
+            and (r["programme"], r["nik"]) in recipients
+            and (r["channel"] or recipients[(r["programme"], r["nik"])][3]) != POS
+        ]
+        if not determined:
+            return {}, set(), {}
+        by_id = Recipient.objects.select_related("programme").in_bulk(
+            [recipients[(r["programme"], r["nik"])][0] for r in determined]
+        )
+        by_day = {}
+        for row in determined:
+            recipient = by_id[recipients[(row["programme"], row["nik"])][0]]
+            by_day.setdefault(_start_of_day(row["date"]) if row["date"] else timezone.now(), []).append(recipient)
+        blocks = {}
+        for moment, group in by_day.items():
+            blocks.update(determination_blocks(group, at=moment))
+        return province_channels(p.pk for p in programmes.values()), rejected_accounts(list(by_id)), blocks
 
     def build(self, v, lookups, context):
-        programmes, recipients, cities = lookups
+        programmes, recipients, cities, (banks, pos_only, blocks) = lookups
         errors, key = [], (v["programme"], v["nik"])
         if v["nik"] in cities and not self.owner_in_scope(cities[v["nik"]], context, errors, "nik"):
             return Built(key=key, errors=errors)
@@ -70,26 +100,42 @@ class BsuResultKind(Kind):
         if found is None:
             errors.append(("nik", _("NIK ini belum disaring untuk program %(code)s.") % {"code": v["programme"]}))
             return Built(key=key, errors=errors)
-        recipient_id, status, batch, channel = found
+        recipient_id, status, batch, channel, province, province_name = found
+        programme = programmes[v["programme"]]
+        if message := channel_error(programme, v["channel"]):
+            errors.append(("channel", message))
         target_batch = v["batch"] or batch
         target_channel = v["channel"] or channel
+        if v["status"] == S.DETERMINED:
+            target_channel, message = determination_channel(
+                target_channel, province_bank=banks.get((programme.pk, province)), province_name=province_name
+            )
+            if message:
+                errors.append(("channel", message))
         same_step = status == v["status"] and batch == target_batch and channel == target_channel
         if not same_step and (message := transition_error(status, v["status"])):
             errors.append(("status", message))
         if v["status"] == S.DETERMINED and not target_batch:
             errors.append(("batch", _("Penetapan membutuhkan nomor batch.")))
+        if v["status"] == S.DETERMINED and not same_step:
+            if message := redetermination_error(status, batch, v["batch"]):
+                errors.append(("batch", message))
+            if recipient_id in pos_only and target_channel != POS:
+                errors.append(("channel", _("Rekening penerima ini ditolak pada tinjauan risiko; salurkan lewat Pos.")))
+            if why := blocks.get(recipient_id):
+                errors.append(("status", block_message(v["nik"], why)))
         at = _start_of_day(v["date"]) if v["date"] else None
         record = (recipient_id, v["status"], target_batch, target_channel, v["reason"] or "", v["reference"] or "", at)
         return Built(key=key, record=record, errors=errors)
 
     def existing(self, keys, lookups):
         """Current state per (programme, NIK), from the recipients `prepare` read for the chunk."""
-        _programmes, recipients, _cities = lookups
+        _programmes, recipients, _cities, _checks = lookups
         # reason and reference belong to the change to be written, not to the recipient: stored as empty
         current = {}
         for key in keys:
             if (found := recipients.get(key)) is not None:
-                pk, status, batch, channel = found
+                pk, status, batch, channel, *_province = found
                 current[key] = (pk, status, batch, channel, "", "", None)
         return current
 
@@ -102,6 +148,8 @@ class BsuResultKind(Kind):
     def after_apply(self, job):
         if job.updated:
             refresh_bsu_figures.enqueue()
+        if job.updated or job.rejected:
+            scan_account_risk.enqueue()  # refused determinations' signals enter the review queue
 
     def write(self, records, context, *, new=False):
         moves = [
@@ -175,6 +223,10 @@ class BankAccountKind(Kind):
 
     def canonical_query(self, present):
         return None  # the file's key (NIK) is not the table's key (worker): every row is parsed
+
+    def after_apply(self, job):
+        if job.created or job.updated:
+            scan_account_risk.enqueue()  # a new or changed account may need a review before determination
 
     def records_in_use(self, pks):
         """Accounts a subsidy was determined or paid on stay, whatever refers to them."""

@@ -26,6 +26,7 @@ WORKER_MESSAGES = {
     S.DETERMINED: _("Ditetapkan sebagai penerima pada batch %(batch)s."),
     S.DISBURSED: _("Sudah tersalurkan."),
     S.RETURNED: _("Dana dikembalikan ke kas negara; menunggu penetapan ulang."),
+    S.RETURNED_TO_TREASURY: _("Dana tidak tersalurkan dan sudah dikembalikan ke kas negara."),
 }
 NEXT_STEPS = {
     S.SCREENED_OUT: _(
@@ -47,6 +48,10 @@ NEXT_STEPS = {
     S.RETURNED: _(
         "Dana tidak sampai dan kembali ke kas negara. Perbarui rekening pekerja agar dapat ditetapkan ulang "
         "pada batch berikutnya."
+    ),
+    S.RETURNED_TO_TREASURY: _(
+        "Tidak ada pencairan lagi untuk program ini: dana yang tidak diambil di Pos sampai batas waktunya (atau "
+        "yang kembali) sudah disetor ke kas negara."
     ),
 }
 
@@ -123,7 +128,7 @@ def _status(recipient):
     values = {
         "batch": recipient.batch or "-",
         "channel": recipient.channel or _("bank penyalur"),
-        "deadline": programme.period_end.strftime("%d-%m-%Y") if programme.period_end else _("batas waktu penyaluran"),
+        "deadline": _deadline(programme),
     }
     status = S(recipient.status)
     return ProgrammeStatus(
@@ -133,6 +138,12 @@ def _status(recipient):
         timeline=list(recipient.changes.all()),
         wage_cap=wage_cap_text(recipient),
     )
+
+
+def _deadline(programme):
+    """The Pos pickup deadline (programme data), else the end of the programme's period."""
+    day = programme.pos_pickup_deadline or programme.period_end
+    return day.strftime("%d-%m-%Y") if day else _("batas waktu penyaluran")
 
 
 def account_text(user, account):

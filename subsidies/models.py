@@ -1,5 +1,7 @@
 """BSU programmes (rules as data), recipients moving through the pipeline, and every status change."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -31,6 +33,34 @@ class Programme(models.Model):
     membership_cutoff = models.DateField(_("peserta aktif per tanggal"))
     segments = models.CharField(_("segmen"), max_length=50, default="PU", help_text=_("dipisah spasi, mis. PU"))
     channels = models.CharField(_("kanal penyaluran"), max_length=100, default="BRI BNI MANDIRI BTN BSI POS")
+    pos_pickup_deadline = models.DateField(
+        _("batas pengambilan di Pos"),
+        null=True,
+        blank=True,
+        help_text=_("Penerima lewat Pos yang belum mengambil bantuan sampai tanggal ini: dana dikembalikan ke kas negara."),
+    )
+    account_change_days = models.PositiveSmallIntegerField(
+        _("rekening baru diubah (hari)"),
+        default=14,
+        help_text=_("Rekening yang diubah dalam sekian hari sebelum penetapan ditinjau dulu."),
+    )
+    name_similarity_threshold = models.DecimalField(
+        _("batas kemiripan nama rekening"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        help_text=_("Kemiripan nama pemilik rekening dan nama pekerja (0-1) di bawah angka ini ditinjau dulu."),
+    )
+    accounts_per_employer_limit = models.PositiveSmallIntegerField(
+        _("NIK satu pemberi kerja per rekening"),
+        default=3,
+        help_text=_("Sekian NIK atau lebih dari satu pemberi kerja pada satu rekening ditinjau dulu."),
+    )
+    returns_per_account_limit = models.PositiveSmallIntegerField(
+        _("pengembalian per rekening"),
+        default=2,
+        help_text=_("Rekening yang sudah sekian kali mengembalikan dana ditinjau dulu."),
+    )
     period_start = models.DateField(_("periode mulai"), null=True, blank=True)
     period_end = models.DateField(_("periode selesai"), null=True, blank=True)
 
@@ -60,6 +90,7 @@ class RecipientStatus(models.TextChoices):
     DETERMINED = "DETERMINED", _("Ditetapkan")
     DISBURSED = "DISBURSED", _("Tersalurkan")
     RETURNED = "RETURNED", _("Dana dikembalikan")
+    RETURNED_TO_TREASURY = "RETURNED_TO_TREASURY", _("Dikembalikan ke kas negara")
 
 
 # Statuses screening may still change; later ones belong to the pipeline.
@@ -102,7 +133,7 @@ class Recipient(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    status = models.CharField(_("status"), max_length=16, choices=RecipientStatus.choices)
+    status = models.CharField(_("status"), max_length=20, choices=RecipientStatus.choices)
     status_since = models.DateTimeField(_("status sejak"))
     batch = models.PositiveSmallIntegerField(_("tahap/batch"), null=True, blank=True)
     channel = models.CharField(_("kanal"), max_length=10, blank=True)
@@ -125,8 +156,8 @@ class StatusChange(models.Model):
     """Audit row written in the same transaction as every status change."""
 
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="changes", db_constraint=False)
-    from_status = models.CharField(max_length=16, choices=RecipientStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=RecipientStatus.choices)
+    from_status = models.CharField(max_length=20, choices=RecipientStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RecipientStatus.choices)
     at = models.DateTimeField(default=timezone.now)
     # Written by the million at screening: no index or constraint on who/which job (a trace, like the
     # workers' import_job); Django's PROTECT still guards deleting a user through the ORM.
@@ -199,7 +230,7 @@ class BsuFigure(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     city = models.ForeignKey("regions.City", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
-    status = models.CharField(max_length=16, choices=RecipientStatus.choices)
+    status = models.CharField(max_length=20, choices=RecipientStatus.choices)
     batch = models.PositiveSmallIntegerField(null=True)
     since = models.DateField(null=True)  # open statuses only (ageing)
     recipients = models.PositiveIntegerField()
@@ -209,6 +240,135 @@ class BsuFigure(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.city_id} {self.status}: {self.recipients}"
+
+
+POS = "POS"  # PT Pos Indonesia: paid in person against the e-KTP, no account needed
+
+
+class ProvinceChannel(models.Model):
+    """The bank a programme pays a province through, whatever bank the worker gave (Aceh: BSI, under its
+    sharia finance law). Applied when a recipient is determined; Pos stays possible everywhere."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="province_channels", verbose_name=_("program")
+    )
+    province = models.ForeignKey("regions.Province", on_delete=models.PROTECT, related_name="+", verbose_name=_("provinsi"))
+    channel = models.CharField(_("kanal"), max_length=10, choices=Bank.choices)
+
+    class Meta:
+        verbose_name = _("kanal per provinsi")
+        verbose_name_plural = pgettext_lazy("jamak", "kanal per provinsi")
+        constraints = [models.UniqueConstraint(fields=["programme", "province"], name="province_channel_unique")]
+
+    def __str__(self):
+        return f"{self.programme_id} {self.province_id}: {self.channel}"
+
+
+class Payment(models.Model):
+    """One determination of one recipient in a batch and what became of its money: the ledger the batch
+    reconciliation sums. Written by the pipeline service with the status change; a recipient returned and
+    determined again in a later batch has one payment per batch."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="payments", db_constraint=False)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    # The recipient's regency/city: the reconciliation is scoped and counted per city without joining workers.
+    city = models.ForeignKey("regions.City", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    batch = models.PositiveSmallIntegerField(_("batch"))
+    channel = models.CharField(_("kanal"), max_length=10)
+    amount = models.BigIntegerField(_("jumlah ditetapkan (Rp)"))
+    determined_at = models.DateTimeField(_("ditetapkan"))
+    # DISBURSED (by a bank, or collected at Pos), RETURNED or RETURNED_TO_TREASURY as reported; empty while open
+    outcome = models.CharField(_("hasil"), max_length=20, choices=RecipientStatus.choices, blank=True)
+    outcome_channel = models.CharField(_("kanal hasil"), max_length=10, blank=True)
+    outcome_batch = models.PositiveSmallIntegerField(_("batch hasil"), null=True, blank=True)
+    outcome_amount = models.BigIntegerField(_("jumlah hasil (Rp)"), null=True, blank=True)
+    outcome_at = models.DateTimeField(_("waktu hasil"), null=True, blank=True)
+    # Recovery of money paid to a worker later found ineligible (it goes back to the treasury).
+    recovery_owed = models.BigIntegerField(_("harus dikembalikan (Rp)"), null=True, blank=True)
+    recovery_reason = models.CharField(_("alasan penagihan"), max_length=300, blank=True)
+    recovered = models.BigIntegerField(_("sudah dikembalikan (Rp)"), default=0)
+    recovered_on = models.DateField(_("tanggal pengembalian terakhir"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("penyaluran")
+        verbose_name_plural = pgettext_lazy("jamak", "penyaluran")
+        indexes = [models.Index(fields=["programme", "batch", "channel"], name="payment_batch")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "batch"], name="payment_unique_batch"),
+            models.CheckConstraint(
+                condition=models.Q(recovery_owed__isnull=True) | models.Q(recovered__lte=models.F("recovery_owed")),
+                name="payment_recovered_within_owed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} batch {self.batch} {self.channel}"
+
+
+class RiskKind(models.TextChoices):
+    SHARED_ACCOUNT = "SHARED_ACCOUNT", _("Rekening dipakai NIK lain")
+    ACCOUNT_CHANGED = "ACCOUNT_CHANGED", _("Rekening baru diubah")
+    NAME_MISMATCH = "NAME_MISMATCH", _("Nama rekening tidak mirip nama pekerja")
+    EMPLOYER_ACCOUNT = "EMPLOYER_ACCOUNT", _("Banyak NIK satu pemberi kerja pada satu rekening")
+    REPEATED_RETURNS = "REPEATED_RETURNS", _("Dana berulang kali kembali dari rekening ini")
+
+
+class RiskReview(models.Model):
+    """A decision on a recipient's open risk signals: cleared by one person, or rejected by a proposer and
+    confirmed by a different person (until then the rejection is only proposed)."""
+
+    class Decision(models.TextChoices):
+        CLEARED = "CLEARED", _("Aman, boleh ditetapkan")
+        REJECTED = "REJECTED", _("Ditolak, salurkan lewat Pos")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="risk_reviews", db_constraint=False)
+    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices)
+    note = models.CharField(_("catatan"), max_length=300)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("diusulkan oleh")
+    )
+    proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikonfirmasi oleh"),
+    )
+    confirmed_at = models.DateTimeField(_("dikonfirmasi"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tinjauan risiko rekening")
+        verbose_name_plural = pgettext_lazy("jamak", "tinjauan risiko rekening")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="REJECTED") | ~models.Q(confirmed_by=models.F("proposed_by")),
+                name="risk_rejection_second_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.decision}"
+
+
+class RiskSignal(models.Model):
+    """One reason to look at a recipient's account before money is sent to it, explained in words. Open
+    until a review decides on it; the same facts are not raised again once reviewed."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="risk_signals", db_constraint=False)
+    kind = models.CharField(_("sinyal"), max_length=20, choices=RiskKind.choices)
+    explanation = models.CharField(_("penjelasan"), max_length=300)
+    found_at = models.DateTimeField(_("ditemukan"), default=timezone.now)
+    review = models.ForeignKey(RiskReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals")
+
+    class Meta:
+        verbose_name = _("sinyal risiko rekening")
+        verbose_name_plural = pgettext_lazy("jamak", "sinyal risiko rekening")
+        constraints = [models.UniqueConstraint(fields=["recipient", "kind", "explanation"], name="risk_signal_unique")]
+
+    def __str__(self):
+        return f"{self.recipient_id} {self.kind}"
 
 
 class ExclusionKind(models.Model):

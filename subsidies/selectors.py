@@ -3,8 +3,11 @@
 from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 
 from participants.selectors import workers_for
+from regions.selectors import cities_for, may_see_personal_data
 from subsidies.figures import stuck_before
-from subsidies.models import OPEN_STATUSES, BankAccount, BsuFigure, Recipient, RecipientStatus, ScreeningChange
+from subsidies.models import OPEN_STATUSES, BankAccount, BsuFigure, Payment, Recipient, RecipientStatus, ScreeningChange
+from subsidies.money import uncollected_at_pos
+from subsidies.risk import risk_queue
 
 
 def recipients_for(user):
@@ -55,3 +58,29 @@ def screening_changes_for(user):
     """Who entered or left the candidate set at each screening run, among the user's workers (staff of the
     scope; officials see none: the rows name people)."""
     return ScreeningChange.objects.filter(worker__in=workers_for(user).values("pk"))
+
+
+def payments_for(user):
+    """Payments (one per determination) of recipients in the user's regencies/cities; staff only: the
+    reconciliation lists recipients by NIK."""
+    if not may_see_personal_data(user):
+        return Payment.objects.none()
+    return Payment.objects.filter(city__in=cities_for(user).values("code"))
+
+
+def risk_queue_for(user):
+    """Recipients of the user's scope with an open account risk signal, with those signals."""
+    return risk_queue(recipients_for(user))
+
+
+def pos_waiting(programme, city_codes):
+    """{city: recipients determined through Pos who have not collected yet} in the given regencies/cities
+    (codes from `cities_for`): a figure, no names. One query."""
+    rows = (
+        uncollected_at_pos(programme)
+        .filter(city_id__in=list(city_codes))
+        .values_list("city_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)

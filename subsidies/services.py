@@ -14,19 +14,24 @@ from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
 from regions.models import City
 from subsidies.exclusions import ProgrammeExclusions
 from subsidies.figures import bsu_figures_refresh
-from subsidies.models import SCREENING_STATUSES, Recipient, RecipientStatus, ScreeningChange, ScreeningRun, StatusChange
+from subsidies.models import POS, SCREENING_STATUSES, Recipient, RecipientStatus, ScreeningChange, ScreeningRun, StatusChange
+from subsidies.money import channel_error, determination_channel, payments_write, province_channels, redetermination_error
+from subsidies.risk import block_message, open_signal_explanations, rejected_accounts, risk_findings, risk_signals_record
 from subsidies.screening import RuleMessages, caps_by_city, failed_codes
 
 S = RecipientStatus
 # The pipeline (DOMAIN.md): matching, account validation, determination in a batch, disbursement.
-# A returned payment may be determined again in a later batch; a disbursement is final.
+# A returned payment may be determined again in a later batch; a disbursement and a return to the treasury
+# are final.
 ALLOWED = {
     S.CANDIDATE: {S.VERIFIED, S.REJECTED},
     S.VERIFIED: {S.ACCOUNT_INVALID, S.DETERMINED, S.REJECTED},
     S.ACCOUNT_INVALID: {S.DETERMINED, S.REJECTED},
-    S.DETERMINED: {S.DISBURSED, S.RETURNED},
-    S.RETURNED: {S.DETERMINED},
+    S.DETERMINED: {S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY},
+    S.RETURNED: {S.DETERMINED, S.RETURNED_TO_TREASURY},
 }
+# Steps whose audit row carries the programme's amount: money paid, returned or back in the treasury.
+WITH_AMOUNT = (S.DISBURSED, S.RETURNED, S.RETURNED_TO_TREASURY)
 SCREEN_CHUNK = 20_000
 
 
@@ -55,32 +60,76 @@ class Move:
     at: dt.datetime | None = None  # when it happened, if not now (e.g. the date on a bank report)
 
 
-@transaction.atomic
 def recipients_advance(moves, *, actor=None, job=None, at=None):
     """Moves recipients along the pipeline and records each change, all or none: any step that does not
-    follow the pipeline (or whose recipient changed meanwhile) raises ValidationError naming it."""
+    follow the pipeline (or whose recipient changed meanwhile) raises ValidationError naming it. A
+    determination also follows the programme's channels and the account risk review: a recipient with an
+    undecided risk signal is refused (the signal is kept for the review queue)."""
     moves = list(moves)
     at = at or timezone.now()
+    # Only money sent to an account needs its account reviewed: Pos pays in person against the e-KTP.
+    determined = [move for move in moves if move.to_status == S.DETERMINED and move.channel != POS]
+    if determined:
+        found = Recipient.objects.select_related("programme").in_bulk([m.recipient_id for m in determined])
+        by_moment = {}
+        for move in determined:
+            recipient = found.get(move.recipient_id)
+            if recipient is not None and (move.channel or recipient.channel) != POS:
+                by_moment.setdefault(move.at or at, []).append(recipient)
+        for moment, recipients in by_moment.items():  # kept even when the steps below are refused
+            risk_signals_record(risk_findings(recipients, at=moment), at=at)
+    return _advance(moves, actor=actor, job=job, at=at)
+
+
+@transaction.atomic
+def _advance(moves, *, actor, job, at):
     ids = [move.recipient_id for move in moves]
-    locked = Recipient.objects.select_for_update().select_related("programme")
+    locked = Recipient.objects.select_for_update().select_related("programme", "worker", "city__province")
     current = {r.pk: r for chunk in _chunks(ids) for r in locked.filter(pk__in=chunk)}
-    changes, errors = [], []
+    programmes = {r.programme_id for r in current.values()}
+    banks = province_channels(programmes) if any(m.to_status == S.DETERMINED for m in moves) else {}
+    determining = [m.recipient_id for m in moves if m.to_status == S.DETERMINED]
+    blocks = open_signal_explanations(determining)
+    pos_only = rejected_accounts(determining)
+    changes, errors, steps = [], [], []
     for move in moves:
         recipient = current[move.recipient_id]
+        nik = recipient.worker.nik
         if move.expected and recipient.status != move.expected:
             errors.append(
                 _("Status penerima %(nik)s sudah diubah orang lain menjadi %(current)s; muat ulang halaman.")
-                % {"nik": recipient.worker_id, "current": S(recipient.status).label}
+                % {"nik": nik, "current": S(recipient.status).label}
             )
             continue
         if error := transition_error(recipient.status, move.to_status):
             errors.append(error)
             continue
-        if move.to_status == S.DETERMINED and not move.batch:
-            errors.append(_("Penetapan membutuhkan nomor batch."))
+        channel = move.channel or recipient.channel
+        if error := channel_error(recipient.programme, move.channel):
+            errors.append(error)
             continue
+        if move.to_status == S.DETERMINED:
+            if not move.batch:
+                errors.append(_("Penetapan membutuhkan nomor batch."))
+                continue
+            if error := redetermination_error(recipient.status, recipient.batch, move.batch):
+                errors.append(error)
+                continue
+            province_bank = banks.get((recipient.programme_id, recipient.city.province_id))
+            channel, error = determination_channel(
+                channel, province_bank=province_bank, province_name=recipient.city.province.name
+            )
+            if error:
+                errors.append(error)
+                continue
+            if recipient.pk in pos_only and channel != POS:
+                errors.append(_("Rekening penerima %(nik)s ditolak pada tinjauan risiko; salurkan lewat Pos.") % {"nik": nik})
+                continue
+            if why := blocks.get(recipient.pk):
+                errors.append(block_message(nik, why))
+                continue
         when = move.at or at
-        amount = recipient.programme.amount_total if move.to_status in (S.DISBURSED, S.RETURNED) else None
+        amount = recipient.programme.amount_total if move.to_status in WITH_AMOUNT else None
         changes.append(
             StatusChange(
                 recipient=recipient,
@@ -97,11 +146,13 @@ def recipients_advance(moves, *, actor=None, job=None, at=None):
         recipient.status = move.to_status
         recipient.status_since = when
         recipient.batch = move.batch or recipient.batch
-        recipient.channel = move.channel or recipient.channel
+        recipient.channel = channel
+        steps.append((recipient, move.to_status, recipient.programme.amount_total, when, channel, recipient.batch))
     if errors:
         raise ValidationError(errors, code="invalid_transition")
     Recipient.objects.bulk_update(current.values(), ["status", "status_since", "batch", "channel"], batch_size=2000)
     StatusChange.objects.bulk_create(changes, batch_size=2000)
+    payments_write(steps)
     return list(current.values())
 
 

@@ -21,7 +21,7 @@ UCJ_HEADER = (
 )
 BSU_HEADER = (
     "city_code,city_name,screened_out,candidate,verified,rejected,account_invalid,determined,disbursed,returned,"
-    "recipients,amount_disbursed,disbursed_percent"
+    "recipients,amount_disbursed,disbursed_percent,returned_to_treasury"
 )
 
 

@@ -91,6 +91,10 @@ EXPECTED = {
     # screening runs and who entered or left (NIKs of the scope's workers): staff only
     "bsu/screenings/": "302 200 200 200 404",
     "bsu/screenings/<int:pk>/": "302 200 200 200 404",
+    # BSU money: staff only (the reconciliation lists the recipients causing a mismatch by NIK; the queue is
+    # personal data), each scoped to the user's cities; officials see the Pos countdown on their city page
+    "bsu/batches/": "302 200 200 200 404",
+    "bsu/tinjauan/": "302 200 200 200 404",
     "perhatian/": ("302 200 200 200 404", "302 200 404 404 404"),  # staff only: it lists people
     "gap/": ("302 200 200 200 200", "302 200 404 404 404"),  # counts only: officials see their city
     # employer names: staff of the scope; officials only where an admin opted the city in (not here)
@@ -208,7 +212,10 @@ EXPECTED = {
         ANY,
         scoped=True,
         # a status change is a POST; GET is refused, out of scope is 404 first
-        extra={"admin/subsidies/recipient/<path:object_id>/transition/": (NOBODY, "302 403 404 404 302")},
+        extra={
+            "admin/subsidies/recipient/<path:object_id>/transition/": (NOBODY, "302 403 404 404 302"),
+            "admin/subsidies/recipient/<path:object_id>/recovery/": (NOBODY, "302 403 404 404 302"),
+        },
     ),
     **admin_model(
         "subsidies/bankaccount",

@@ -2,6 +2,8 @@
 get each count of people as a link to the admin list of those recipients or accounts."""
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from config.formatting import format_number
@@ -9,7 +11,7 @@ from regions.selectors import may_see_personal_data
 from subsidies.admin_filters import SCREENED_IN, recipient_list_url, shared_accounts_url
 from subsidies.figures import DEFAULT_STUCK_DAYS, disbursement_rows, funnel_chart, stuck_by_status
 from subsidies.models import Programme, RecipientStatus
-from subsidies.selectors import shared_accounts_by_city
+from subsidies.selectors import pos_waiting, shared_accounts_by_city
 from subsidies.tables import FUNNEL_SIZE
 
 register = template.Library()
@@ -36,6 +38,13 @@ def bsu_panel(context, city):
         return recipient_list_url(programme=programme, city=city.code, **lookup) if staff else None
 
     shared = shared_accounts_by_city(user, [city.code]).get(city.code, 0) if staff and row.screened else None
+    pickup = None
+    if programme.pos_pickup_deadline and row.screened:
+        pickup = {
+            "waiting": pos_waiting(programme, [city.code]).get(city.code, 0),
+            "deadline": date_format(programme.pos_pickup_deadline, "j F"),
+            "passed": timezone.localdate() > programme.pos_pickup_deadline,
+        }
     links = {
         "recipients": people(statuses=SCREENED_IN),
         "disbursed": people(status=S.DISBURSED),
@@ -51,6 +60,7 @@ def bsu_panel(context, city):
         "stuck_days": stuck_days,
         "stuck": [(status, number, people(status=status, stuck_days=stuck_days)) for status, number, _oldest in stuck],
         "shared": shared,
+        "pickup": pickup,
         "links": links,
         # the headline sentence keeps its translation; its numbers become links for staff
         "disbursed_text": linked_number(row.disbursed, links["disbursed"]),

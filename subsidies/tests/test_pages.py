@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 S = RecipientStatus
 HEADER = (
     "city_code,city_name,screened_out,candidate,verified,rejected,account_invalid,determined,disbursed,returned,"
-    "recipients,amount_disbursed,disbursed_percent"
+    "recipients,amount_disbursed,disbursed_percent,returned_to_treasury"
 )
 
 
