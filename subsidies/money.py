@@ -109,6 +109,7 @@ def uncollected_at_pos(programme):
 def pos_pickup_expire(*, programme, actor=None, today=None):
     """After the programme's pickup deadline, every recipient still waiting at Pos moves to
     RETURNED_TO_TREASURY with the amount (each with its status change); returns how many moved."""
+    from subsidies.figures import bsu_figures_refresh
     from subsidies.services import Move, recipients_advance  # the pipeline service uses this module's rules
 
     deadline = programme.pos_pickup_deadline
@@ -124,6 +125,8 @@ def pos_pickup_expire(*, programme, actor=None, today=None):
         chunk = ids[start : start + 5000]
         recipients_advance([Move(pk, S.RETURNED_TO_TREASURY, reason=reason, expected=S.DETERMINED) for pk in chunk], actor=actor)
         moved += len(chunk)
+    if moved:
+        bsu_figures_refresh(programme)  # the dashboards count them returned
     return moved
 
 

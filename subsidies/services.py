@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
+from config.pagecache import figures_changed
 from regions.models import City
 from subsidies.exclusions import ProgrammeExclusions
 from subsidies.figures import bsu_figures_refresh
@@ -78,7 +79,9 @@ def recipients_advance(moves, *, actor=None, job=None, at=None):
                 by_moment.setdefault(move.at or at, []).append(recipient)
         for moment, recipients in by_moment.items():  # kept even when the steps below are refused
             risk_signals_record(risk_findings(recipients, at=moment), at=at)
-    return _advance(moves, actor=actor, job=job, at=at)
+    advanced = _advance(moves, actor=actor, job=job, at=at)
+    figures_changed()  # written in bulk, past the models' signals: the cached pages are rendered again
+    return advanced
 
 
 @transaction.atomic
