@@ -21,11 +21,12 @@ from django.test.utils import CaptureQueriesContext
 
 from config import replica
 from config.replica import REPLICA, lag_note, replica_reads
-from participants.figures import figures_refresh
-from participants.tests.factories import WorkerFactory
 from regions.models import City, Office
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA])
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA]),
+    pytest.mark.usefixtures("replica_failures_forgotten"),
+]
 SESSION_TABLES = {"django_session", "auth_user"}
 
 
@@ -50,13 +51,6 @@ def replica_settings(**changes):
     return settings_dict
 
 
-@pytest.fixture(autouse=True)
-def forget_failures():
-    replica._Unreachable.until = 0.0
-    yield
-    replica._Unreachable.until = 0.0
-
-
 @pytest.fixture
 def unreachable_replica(caught_up_replica):
     if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
@@ -73,14 +67,6 @@ def unreachable_replica(caught_up_replica):
     connections.settings[REPLICA] = reachable
 
 
-@pytest.fixture
-def singkawang(users):
-    WorkerFactory.create_batch(3, city_code="61.72")
-    WorkerFactory(city_code="61.72", segment="BPU", employer=None)
-    WorkerFactory(city_code="61.71", segment="BPU", employer=None)
-    figures_refresh()
-
-
 def tables(queries):
     return {name for query in queries for name in re.findall(r'(?:FROM|JOIN|INTO|UPDATE)\s+"?(\w+)"?', query["sql"])}
 
@@ -92,7 +78,7 @@ def ucj_export(client):
     return {row["city_code"]: (row["active_pu"], row["active_bpu"], row["active_total"]) for row in rows}
 
 
-def test_dashboard_reads_go_to_the_replica_and_only_the_session_to_the_primary(caught_up_replica, singkawang, users, login):
+def test_dashboard_reads_go_to_the_replica_and_only_the_session_to_the_primary(caught_up_replica, replica_figures, users, login):
     client = login(users["admin"])
     primary = connections[DEFAULT_DB_ALIAS]
     with CaptureQueriesContext(primary) as on_primary, CaptureQueriesContext(caught_up_replica) as on_replica:
@@ -112,7 +98,7 @@ def test_dashboard_reads_go_to_the_replica_and_only_the_session_to_the_primary(c
     assert "replica-lag" not in page.text  # a replica with no lag (here a primary) shows no note
 
 
-def test_api_reads_go_to_the_replica_and_the_token_to_the_primary(caught_up_replica, singkawang, users, client):
+def test_api_reads_go_to_the_replica_and_the_token_to_the_primary(caught_up_replica, replica_figures, users, client):
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=users["branch"])
@@ -126,7 +112,7 @@ def test_api_reads_go_to_the_replica_and_the_token_to_the_primary(caught_up_repl
     assert "regions_city" in tables(on_replica.captured_queries)
 
 
-def test_admin_and_other_pages_stay_on_the_primary(caught_up_replica, singkawang, users, login):
+def test_admin_and_other_pages_stay_on_the_primary(caught_up_replica, replica_figures, users, login):
     client = login(users["admin"])
     with CaptureQueriesContext(caught_up_replica) as on_replica:
         assert client.get("/admin/regions/city/?q=Singkawang").status_code == 200
@@ -153,7 +139,7 @@ def test_reads_inside_a_transaction_of_the_primary_stay_there(caught_up_replica,
 
 
 def test_an_unreachable_replica_falls_back_to_the_primary_with_one_warning(
-    unreachable_replica, singkawang, users, login, caplog, settings
+    unreachable_replica, replica_figures, users, login, caplog, settings
 ):
     client = login(users["admin"])
     with caplog.at_level(logging.WARNING, logger="config.replica"):
