@@ -106,6 +106,8 @@ def read_alias():
 
 
 class ReplicaRouter:
+    """DATABASE_ROUTERS entry: reads per read_alias(), writes and migrations on the primary."""
+
     def db_for_read(self, model, **hints):
         if model._meta.app_label in PRIMARY_ONLY_APPS or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
@@ -142,7 +144,7 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in READ_METHODS and _url_name(request.path_info) in REPLICA_VIEWS:
+        if request.method in READ_METHODS and replica_configured() and _url_name(request.path_info) in REPLICA_VIEWS:
             with replica_reads():
                 return self.get_response(request)
         return self.get_response(request)

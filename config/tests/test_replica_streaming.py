@@ -35,8 +35,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA]),
     pytest.mark.usefixtures("replica_failures_forgotten"),
 ]
-running = pytest.mark.skipif(STATE != "up", reason="the standby is stopped")
-stopped = pytest.mark.skipif(STATE != "down", reason="the standby is running")
+running = pytest.mark.skipif(STATE != "up", reason="with the standby streaming: JANGKAU_REPLICA_TESTS=up")
+stopped = pytest.mark.skipif(STATE != "down", reason="with the standby stopped: JANGKAU_REPLICA_TESTS=down")
 WAIT_SECONDS = 60
 
 
