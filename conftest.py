@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 
+from config import replica
+from participants.figures import figures_refresh
 from participants.tests.factories import WorkerFactory
 from regions.models import City, Office, Province
 from regions.reference import load_reference_regions
@@ -60,6 +62,23 @@ def pipeline(bsu, users):
         recipients_advance(step, actor=users["branch"])
     bsu_figures_refresh(bsu)
     return {"skw": skw, "pnk": pnk}
+
+
+@pytest.fixture
+def replica_figures(users):
+    """Singkawang: 3 PU and 1 BPU participants; Pontianak: 1 BPU; their coverage figures refreshed."""
+    WorkerFactory.create_batch(3, city_code="61.72")
+    WorkerFactory(city_code="61.72", segment="BPU", employer=None)
+    WorkerFactory(city_code="61.71", segment="BPU", employer=None)
+    figures_refresh()
+
+
+@pytest.fixture
+def replica_failures_forgotten():
+    """Each test starts with a replica this process has not seen fail (config.replica remembers it a while)."""
+    replica._Unreachable.until = 0.0
+    yield
+    replica._Unreachable.until = 0.0
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 import time
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -203,7 +203,7 @@ def _at_dates(city_codes, dates, expressions):
             ORDER BY f.day DESC LIMIT 1)"""
         for expression in expressions
     )
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(CoverageFigure)].cursor() as cursor:  # the read replica, where a page may use it
         cursor.execute(f"SELECT l.city, l.grp, l.d, {selects} FROM ({lookups}) l", params)
         rows = cursor.fetchall()
     result = {}
