@@ -82,6 +82,14 @@ def replica_failures_forgotten():
 
 
 @pytest.fixture
+def memory_page_cache(settings):
+    """The page cache outside the database, as a deployment with a read replica keeps it (Redis: see
+    docs/deploy.md): then a dashboard request reads nothing from the primary but its session."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # the process's memory outlives the test: start empty
+
+
+@pytest.fixture
 def offices(reference_regions):
     """Kanwil K1 with branch SKW (Singkawang, Sambas) and PNK (Pontianak); kanwil K2 with BPN (Balikpapan)."""
     k1 = Office.objects.create(code="K1", name="Kanwil Kalimantan", kind=Office.Kind.KANWIL)

@@ -25,7 +25,7 @@ from regions.models import City, Office
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA]),
-    pytest.mark.usefixtures("replica_failures_forgotten"),
+    pytest.mark.usefixtures("replica_failures_forgotten", "memory_page_cache"),
 ]
 SESSION_TABLES = {"django_session", "auth_user"}
 

@@ -33,7 +33,7 @@ STATE = os.environ.get("JANGKAU_REPLICA_TESTS", "")
 pytestmark = [
     pytest.mark.skipif(STATE not in {"up", "down"}, reason="needs a streaming replica: JANGKAU_REPLICA_TESTS=up|down"),
     pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, REPLICA]),
-    pytest.mark.usefixtures("replica_failures_forgotten"),
+    pytest.mark.usefixtures("replica_failures_forgotten", "memory_page_cache"),
 ]
 running = pytest.mark.skipif(STATE != "up", reason="with the standby streaming: JANGKAU_REPLICA_TESTS=up")
 stopped = pytest.mark.skipif(STATE != "down", reason="with the standby stopped: JANGKAU_REPLICA_TESTS=down")
