@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run serve test lint migrate demo bench clean messages messages-check
+.PHONY: venv run serve test lint migrate demo bench bench-national clean messages messages-check
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: venv
 	$(PY) -m bench.reconciliation
 	$(PY) -m bench.worklist
 	$(PY) -m bench.load
+
+# Not in `make bench` nor CI: 10,000,000 workers (about 30 minutes and 6 GB of disk), see bench/national.py.
+bench-national: venv
+	$(PY) -m bench.national
 
 lint: venv messages-check
 	$(VENV)/bin/ruff check .
