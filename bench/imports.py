@@ -75,6 +75,7 @@ def fresh_database(name):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "createcachetable")
     manage(env, "load_demo", "--no-accounts", "--small")  # regions, offices and employers; the bench brings the workers
     return env
 

@@ -65,7 +65,8 @@ def main():
     from subsidies.models import Programme
 
     start = time.perf_counter()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # the demo's own workers and recipients make way
+        cursor.execute("TRUNCATE participants_worker, subsidies_recipient, subsidies_statuschange, subsidies_bankaccount CASCADE")
         cursor.execute(GENERATE, [WORKERS])
         cursor.execute(WORKFORCE)
         cursor.execute("VACUUM ANALYZE participants_worker")

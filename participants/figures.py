@@ -94,7 +94,8 @@ def figures_refresh(cities=None, employers=None):
             written = cursor.rowcount
             cursor.execute("DROP TABLE coverage_rebuilt")
             if corrected:
-                logger.warning("full figures rebuild corrected cities the refreshes had left wrong: %s", ", ".join(corrected))
+                shown = ", ".join(corrected[:20]) + (f" and {len(corrected) - 20} more" if len(corrected) > 20 else "")
+                logger.warning("full figures rebuild corrected cities the refreshes had left wrong: %s", shown)
         else:
             where, params = sql_in("city_id", cities)
             cursor.execute(f"DELETE FROM {figures} WHERE {where}", params)
