@@ -10,6 +10,8 @@ from participants.figures import sql_in
 from participants.models import Employer, EmployerFigure
 from participants.signals import figures_refreshed
 
+ANALYZE_AFTER = 1000  # report rows changed by a refresh beyond which the table's statistics are renewed
+
 
 @receiver(figures_refreshed)
 def current_reports_mark(day, **_kwargs):  # every report, whatever the cities refreshed: one pass over them
@@ -46,6 +48,7 @@ def current_reports_mark(day, **_kwargs):  # every report, whatever the cities r
     """
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET current = NOT current WHERE current <> (id IN ({latest}))", [UNDATED, UNDATED, day])
+        changed = cursor.rowcount
         cursor.execute(
             f"""
             UPDATE {table} SET registered_active = k.active, unregistered = k.unregistered, wage_shortfall = k.shortfall
@@ -55,6 +58,11 @@ def current_reports_mark(day, **_kwargs):  # every report, whatever the cities r
                 OR {table}.wage_shortfall IS DISTINCT FROM k.shortfall)
             """
         )
+        changed += cursor.rowcount
+        if connection.vendor == "postgresql" and changed > ANALYZE_AFTER:
+            # The worklists' plans rest on how many reports are current and short of workers: tell the planner
+            # now, not when autovacuum next looks.
+            cursor.execute(f"ANALYZE {table}")
 
 
 @receiver(figures_refreshed)
