@@ -11,7 +11,7 @@ import os
 import statistics
 import time
 
-from bench.imports import BASE_ENV, PG_URL, fresh_database, manage
+from bench.imports import BASE_ENV, PG_URL, django_in_process, fresh_database
 
 WORKERS = int(os.environ.get("BENCH_DASHBOARD_WORKERS", "2000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
@@ -57,13 +57,7 @@ def median_ms(client, url, *, cached=True):
 
 def main():
     env = fresh_database("postgresql")
-    manage(env, "collectstatic", "--noinput", "-v0")  # production settings serve hashed static files
-    os.environ.update(env)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_in_process(env)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jangkau_national")
 
 from bench.dashboards import GENERATE, PIPELINE, WORKFORCE, median_ms  # after the database is chosen
-from bench.imports import DATA, PG_URL, fresh_database, manage
+from bench.imports import DATA, PG_URL, django_in_process, fresh_database, manage
 
 WORKERS = int(os.environ.get("BENCH_NATIONAL_WORKERS", "10000000"))
 IMPORT_ROWS = int(os.environ.get("BENCH_NATIONAL_IMPORT_ROWS", "1000000"))
@@ -48,13 +48,7 @@ def workers_file(path, rows, cities, first=0):
 
 def main():
     env = fresh_database("postgresql")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    os.environ.update(env)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_in_process(env)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -14,7 +14,7 @@ import time
 from urllib.parse import urlsplit
 
 from bench.dashboards import GENERATE, REPEAT, median_ms
-from bench.imports import BASE_ENV, manage
+from bench.imports import BASE_ENV, django_in_process, manage
 
 RECIPIENTS = int(os.environ.get("BENCH_RECONCILIATION_RECIPIENTS", "500000"))
 DATABASE_URL = os.environ.get(
@@ -59,13 +59,7 @@ def fresh_database():
 
 def main():
     env = fresh_database()
-    manage(env, "collectstatic", "--noinput", "-v0")
-    os.environ.update(env)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_in_process(env)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

@@ -10,7 +10,7 @@ each worklist <= 200 ms.
 import time
 
 from bench.dashboards import REPEAT, median_ms
-from bench.imports import PG_URL, fresh_database, manage
+from bench.imports import PG_URL, django_in_process, fresh_database
 
 EMPLOYERS = 50_000
 WORKERS = 1_000_000
@@ -63,15 +63,7 @@ SQL = [
 
 def main():
     env = fresh_database("postgresql")
-    manage(env, "collectstatic", "--noinput", "-v0")  # production settings serve hashed static files
-    import os
-
-    os.environ.update(env)
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    django_in_process(env)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
