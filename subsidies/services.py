@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.bulk import FreshStatistics, bulk_insert, in_condition, large_writes
+from config.bulk import FreshStatistics, bulk_insert, large_writes
 from config.pagecache import figures_changed
 from regions.models import City
 from subsidies.exclusions import ProgrammeExclusions
@@ -229,7 +230,8 @@ class Screening:
     @transaction.atomic
     def chunk(self, workers):
         programme, cutoff, caps, now, counts = self.programme, self.cutoff, self.caps, self.now, self.counts
-        failed_rules = self.messages.failed_rules
+        programme_id = programme.pk
+        outcome = self.messages.outcome
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # A crash loses at most the last chunks; screening again redoes them (it is idempotent).
@@ -245,7 +247,7 @@ class Screening:
         for worker_id, nik, segment, city_id, wage, since, until, workplace in workers:
             cap, region = caps[workplace or city_id]
             codes = failed_codes(programme, nik, segment, wage, since, until, cap, cutoff, listed.get(worker_id, ()))
-            failed = failed_rules(codes, nik=nik, segment=segment, wage=wage, cap=cap) if codes else []
+            failed, failed_json = outcome(codes, nik=nik, segment=segment, wage=wage, cap=cap) if codes else NO_FAILURES
             status = S.SCREENED_OUT if codes else S.CANDIDATE
             stored = current.get(worker_id)
             if stored is not None and stored[1] not in SCREENING_STATUSES:
@@ -254,17 +256,17 @@ class Screening:
             counts["screened"] += 1
             counts["screened_out" if codes else "candidates"] += 1
             if stored is None:
-                new.append((programme.pk, worker_id, city_id, status.value, now, json.dumps(failed), "", cap, region))
+                new.append((programme_id, worker_id, city_id, status.value, now, failed_json, "", cap, region))
                 if not self.first and not codes:
                     moved.append((self.run.pk, worker_id, True, "[]"))
                 continue
             pk, old_status, old_failed, old_since, old_city, old_cap, old_region = stored
             if (old_status, old_failed, old_city, old_cap, old_region) != (status, failed, city_id, cap, region):
                 since = now if old_status != status else old_since
-                changed.append((programme.pk, worker_id, city_id, status.value, since, json.dumps(failed), "", cap, region))
+                changed.append((programme_id, worker_id, city_id, status.value, since, failed_json, "", cap, region))
                 if old_status != status:
                     entered = status == S.CANDIDATE
-                    moved.append((self.run.pk, worker_id, entered, json.dumps(old_failed if entered else failed)))
+                    moved.append((self.run.pk, worker_id, entered, json.dumps(old_failed) if entered else failed_json))
                     changes.append(
                         StatusChange(
                             recipient_id=pk,
@@ -276,8 +278,9 @@ class Screening:
                         )
                     )
         if new:
+            before = Recipient.objects.aggregate(last=Max("pk"))["last"] or 0
             bulk_insert(Recipient, RECIPIENT_FIELDS, new)
-            self._first_changes([row[1] for row in new])
+            self._first_changes(before, workers[0][0], workers[-1][0])
         if changed:
             bulk_insert(Recipient, RECIPIENT_FIELDS, changed, conflict=("programme", "worker"))
             StatusChange.objects.bulk_create(changes)
@@ -288,17 +291,19 @@ class Screening:
             counts["left"] += len(moved) - entered
         return len(new)
 
-    def _first_changes(self, worker_ids):
-        """The first status change of each new recipient, written by the database from the recipients."""
-        condition, params = in_condition("r.worker_id", worker_ids)
+    def _first_changes(self, before, first_id, last_id):
+        """The first status change of each recipient this chunk created (workers first_id..last_id, ids
+        above `before`), written by the database from the recipients: a range, not a list of 20,000 ids."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO subsidies_statuschange (recipient_id, from_status, to_status, at, actor_id, reason, reference) "
-                f"SELECT r.id, '', r.status, %s, %s, %s, '' FROM subsidies_recipient r WHERE r.programme_id = %s AND {condition}",
-                [self.now, self.actor.pk if self.actor else None, _("penyaringan"), self.programme.pk, *params],
+                "SELECT r.id, '', r.status, %s, %s, %s, '' FROM subsidies_recipient r "
+                "WHERE r.id > %s AND r.programme_id = %s AND r.worker_id BETWEEN %s AND %s",
+                [self.now, self.actor.pk if self.actor else None, _("penyaringan"), before, self.programme.pk, first_id, last_id],
             )
 
 
+NO_FAILURES = ([], "[]")
 RECIPIENT_FIELDS = (
     "programme_id",
     "worker_id",
