@@ -58,12 +58,22 @@ class FreshStatistics:
     """PostgreSQL plans the lookups of each chunk from table statistics, which a bulk load makes stale:
     a table it believes empty gets a sequential scan per probe (measured: 4 s per 10,000-row chunk at
     230,000 rows). So the written table is analysed whenever it has grown by as much as it held at the
-    last ANALYZE (10 k, 20 k, 40 k ... rows: a handful of ANALYZEs per million)."""
+    last ANALYZE (10 k, 20 k, 40 k ... rows: a handful of ANALYZEs per million). A table that already
+    holds millions keeps its statistics until the load has doubled it (each ANALYZE of 5 M rows takes
+    ~0.4 s and finds the same plans)."""
 
     def __init__(self, model, start=10_000):
         self.table = model._meta.db_table
         self.pending = 0
-        self.threshold = start
+        self.threshold = max(start, self._estimated_rows())
+
+    def _estimated_rows(self):
+        if connection.vendor != "postgresql":
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)", [self.table])
+            row = cursor.fetchone()
+        return int(row[0]) if row and row[0] > 0 else 0  # -1: never analysed
 
     def written(self, count):
         self.pending += count

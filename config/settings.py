@@ -275,6 +275,7 @@ JANGKAU_XLSX_MAX_CELLS = int(os.environ.get("JANGKAU_XLSX_MAX_CELLS", "20000000"
 JANGKAU_IMPORT_STALE_SECONDS = float(os.environ.get("JANGKAU_IMPORT_STALE_SECONDS", "120"))
 # Rejected rows kept with their cells per import job (the rest are counted, not stored).
 JANGKAU_MAX_STORED_REJECTED = int(os.environ.get("JANGKAU_MAX_STORED_REJECTED", "10000"))
+JANGKAU_IMPORT_CHUNK_ROWS = int(os.environ.get("JANGKAU_IMPORT_CHUNK_ROWS", "20000"))  # see imports.pipeline.chunk_rows
 # Coverage plan: an employer is in arrears when at least this many whole months between its last paid month
 # and the month of the date asked for are unpaid (outreach.selectors.arrears_threshold).
 JANGKAU_ARREARS_MONTHS = int(os.environ.get("JANGKAU_ARREARS_MONTHS", "3"))

@@ -119,6 +119,9 @@ class Kind:
     trace_field = None  # attname set to the import job's id on created/updated rows (such kinds can be reverted)
     scope_field = None  # attname in `fields` of the record's city: a stored record outside the uploader's scope is not theirs
     key_label = ""  # how users call the key, for the out-of-scope message ("NIK", "NPP")
+    # No row of a file needs what an earlier chunk of the same file wrote (a list it created, a record it
+    # refers to): the apply may read chunk N+1 while chunk N is being written (imports.pipeline.ChunkWriter).
+    independent_chunks = False
     records_changes = True  # updates keep a RowChange (before/after of the changed fields); False where the kind audits itself
     permission = ""
 
@@ -235,26 +238,37 @@ class Kind:
             else:
                 expression = f"t.{quote(meta.get_field(path).column)}"
             selects.append(f"COALESCE(CAST({expression} AS TEXT), '')")
+        selects.extend(self._key_texts())  # then the stored keys as the lookup compares them (canonical_rows)
         return f"SELECT {', '.join(selects)} FROM {quote(meta.db_table)} t {' '.join(joins.values())}"
 
-    def canonical_rows(self, query, present, raw_keys):
-        """{raw key: text tuple} for the stored records whose key cells are `raw_keys`."""
+    def _key_texts(self):
+        """The key columns as text, the form `canonical_rows` looks raw key cells up by."""
         meta = self.model._meta
-        quote = connection.ops.quote_name
-        conditions, params = [], []
-        for i, name in enumerate(self.key_fields):
+        texts = []
+        for name in self.key_fields:
             field = meta.get_field(name)
-            column = f"t.{quote(field.column)}"
-            if field.get_internal_type() not in ("CharField", "TextField"):
-                column = f"CAST({column} AS TEXT)"
-            condition, values = in_condition(column, {str(k[i]) for k in raw_keys})
+            column = f"t.{connection.ops.quote_name(field.column)}"
+            texts.append(column if field.get_internal_type() in ("CharField", "TextField") else f"CAST({column} AS TEXT)")
+        return texts
+
+    def canonical_rows(self, query, present, raw_keys):
+        """({raw key: text tuple}, absent) for the stored records whose key cells are `raw_keys`; `absent`: the
+        key texts looked for that no record has (a row whose parsed key has such a text needs no `existing`
+        lookup: a first import asks the database once per chunk, not twice)."""
+        conditions, params = [], []
+        wanted = [tuple(str(value) for value in raw) for raw in raw_keys]
+        for i, column in enumerate(self._key_texts()):
+            condition, values = in_condition(column, {key[i] for key in wanted})
             conditions.append(condition)
             params.extend(values)
         names = [column.name for column in present]
         positions = [names.index(name) for name in self.key_columns]
+        width = len(present)
         with connection.cursor() as cursor:
             cursor.execute(f"{query} WHERE {' AND '.join(conditions)}", params)
-            return {tuple(row[i] for i in positions): row for row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        found = {row[width:] for row in rows}
+        return {tuple(row[i] for i in positions): row[:width] for row in rows}, set(wanted).difference(found)
 
     # Fields whose old and new values an apply collects on its job (ImportJob.touched), so that after_apply
     # refreshes the figures of those cities or employers only.

@@ -107,6 +107,7 @@ class EmployerKind(Kind):
     scope_field = "city_id"
     key_label = "NPP"
     touch_fields = ("city_id",)  # the worklists' sectors per city
+    independent_chunks = True  # a row reads nothing an earlier row of the file writes
 
     def after_apply(self, job):
         if job.created or job.updated:
@@ -192,6 +193,7 @@ class WorkerKind(Kind):
     key_label = "NIK"
 
     touch_fields = ("city_id", "employer_id")
+    independent_chunks = True  # a row reads employers and commitments, which a workers file never writes
 
     def after_apply(self, job):
         if job.created or job.updated:

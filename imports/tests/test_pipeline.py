@@ -218,11 +218,11 @@ def test_branch_user_rows_outside_scope_are_rejected(users, write_file):
     assert list(Worker.objects.values_list("city_id", flat=True)) == ["61.72"]
 
 
-def test_an_interrupted_apply_resumes_to_the_same_end_state(employer, write_file, monkeypatch):
+def test_an_interrupted_apply_resumes_to_the_same_end_state(employer, write_file, monkeypatch, settings):
     lines = [f"617201{1 + i % 28:02d}0895{i + 1:04d},W{i},BPU,61.72,2020-01-01,,,\n" for i in range(25)]
     lines[7] = "bukan-nik,X,BPU,61.72,2020-01-01,,,\n"
     path = write_file(HEADER + "\n" + "".join(lines))
-    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 10)
+    settings.JANGKAU_IMPORT_CHUNK_ROWS = 10
     with path.open("rb") as binary:
         job = job_create(kind="workers", fileobj=binary, filename="x.csv")
 

@@ -30,7 +30,7 @@ class WorkerKilled(BaseException):
 def half_applied(users, monkeypatch, settings):
     """A 5-row file whose apply died after its first chunk of 2 rows, an hour ago."""
     settings.JANGKAU_IMPORT_STALE_SECONDS = 120
-    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 2)
+    settings.JANGKAU_IMPORT_CHUNK_ROWS = 2
     job = job_create(kind="workers", fileobj=io.BytesIO(BODY.encode()), filename="w.csv", user=users["branch"])
     job_check(job=job)
     process, chunks = pipeline.Pass._process, []
