@@ -137,6 +137,16 @@ class FiguresTable(tables.Table):
         self.totals = DisplayRow(totals, self.cells)
         if grouping in GROUP_COLUMN_LABELS:  # rows are roll-ups: the first column is named after them
             self.columns["name"].column.verbose_name = GROUP_COLUMN_LABELS[grouping]
+        self._td_html = None
+
+    def cells_of(self, bound_row):
+        """[(the cell's attributes as HTML, its text)] of a row. django-tables2's own row template works each
+        cell's attributes out anew (a fifth of the time of drawing /bsu/); a figures column's are the same
+        for every row, so they are worked out once. The texts are pre-formatted: never localized again."""
+        if self._td_html is None:
+            self._td_html = {column.name: column.attrs["td"].as_html() for column in self.columns}
+        td_html = self._td_html
+        return [(td_html[column.name], cell) for column, cell in bound_row.items()]
 
     class Meta:
         orderable = True

@@ -5,11 +5,12 @@ parameter names live here, next to the filters, and every page builds its links 
 """
 
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,7 +111,14 @@ def recipient_list_url(*, programme, status=None, statuses=None, stuck_days=None
     if stuck_days:
         parameters[STUCK] = stuck_days
     parameters.update(region_parameters(**region))
-    return f"{reverse('admin:subsidies_recipient_changelist')}?{urlencode(parameters)}"
+    return f"{_changelist(get_script_prefix())}?{urlencode(parameters)}"
+
+
+@functools.lru_cache(maxsize=8)
+def _changelist(_prefix):
+    """The recipients' admin list (per script prefix, which `reverse` includes): /bsu/ links every count of
+    its table there, 500 links a page."""
+    return reverse("admin:subsidies_recipient_changelist")
 
 
 def shared_accounts_url(*, city=None):

@@ -8,3 +8,4 @@ register = template.Library()
 register.filter("angka", format_number)
 register.filter("persen", format_percent)
 register.filter("rupiah", format_rupiah)
+register.filter("figure_cells", lambda row: row.table.cells_of(row))  # regions.tables.FiguresTable
