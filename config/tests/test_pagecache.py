@@ -4,11 +4,13 @@ cities it rebuilt; no page content crosses from one scope to another; the header
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from config.pagecache import figures_changed, page_key
 from participants.figures import figures_refresh
-from participants.models import Worker
+from participants.models import FiguresVersion, Worker
 from participants.tests.factories import WorkerFactory
 from regions.models import WorkforceEstimate
 from regions.selectors import cities_for
@@ -80,3 +82,35 @@ def test_the_header_is_each_users_own(figures, users, client):
     assert "cabang.skw.dua" not in mine
     token = 'name="csrfmiddlewaretoken" value="'
     assert mine.split(token)[1][:64] != theirs.split(token)[1][:64]
+
+
+def token_writes(queries):
+    return [q for q in queries.captured_queries if "participants_figuresversion" in q["sql"] and "INSERT" in q["sql"]]
+
+
+def test_saves_in_a_transaction_leave_the_token_to_the_next_page_keyed_in_it(figures, users):
+    official = users["official"]
+    before = key(official, "/ucj/")
+    with CaptureQueriesContext(connection) as queries:
+        for worker in Worker.objects.all():
+            worker.name += " (ubah)"
+            worker.save()
+    assert token_writes(queries) == []  # not one per save
+    after = key(official, "/ucj/")
+    assert after != before  # written as the page is keyed: it is not served from before the saves
+    Worker.objects.filter(pk=Worker.objects.first().pk).update(name="x")  # no signal: the key stays
+    assert key(official, "/ucj/") == after
+    Worker.objects.first().save()
+    assert key(official, "/ucj/") != after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saves_in_a_committed_transaction_write_the_token_once_after_it(reference_regions):
+    workers = WorkerFactory.create_batch(5, city_code="61.72", segment="BPU", employer=None)
+    token = FiguresVersion.objects.get(key="all").token
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            for worker in workers:
+                worker.save()
+        assert FiguresVersion.objects.get(key="all").token != token
+    assert len(token_writes(queries)) == 1
