@@ -6,8 +6,8 @@ office see the same content), the path and query, the language, the day, and a v
 it shows (participants.models.FiguresVersion, one query). The figures refresh replaces the tokens of the
 cities it rebuilt, so exactly the pages showing those cities are rendered again; any other change to the
 data (an edit in the admin, an import, a published snapshot, a commitment) replaces the token shared by
-every page. The tokens live in the database, written in the transaction of the change or right after its
-commit: a page rendered from the old data can only be kept under the old key.
+every page. The tokens live in the database, written in the transaction of the change: a page rendered
+from the old data can only be kept under the old key.
 
 Only the content block is cached: the header (the user's name, the logout form's CSRF token) and the
 messages are rendered for each request.
@@ -52,7 +52,7 @@ def figures_changed(cities=None):
 
 
 def _versions(cities):
-    _pending_token()
+    _page_keyed()
     keys = [ALL, *sorted(set(cities))]
     found = dict(FiguresVersion.objects.filter(key__in=keys).values_list("key", "token"))
     return [found.get(key, "") for key in keys]
@@ -91,29 +91,23 @@ def _refreshed(cities=None, **_kwargs):
 
 
 def _data_changed(**_kwargs):
-    """A change to the data: every page's token is renewed. Inside a transaction the new token is written once,
-    when a page is next keyed in that transaction or after the commit: rewriting one row for each of 20,000
-    saves in one transaction costs quadratic time on PostgreSQL (each version walks the chain of the versions
-    before it; a 20,000-row django-import-export run took over ten minutes). Writing it after the commit keeps
-    the promise above: until then other connections see the old data under the old token."""
+    """A change to the data: every page's token is renewed, in the transaction of the change. Once per
+    transaction is enough until a page is keyed in it: rewriting one row for each of 20,000 saves in one
+    transaction costs quadratic time on PostgreSQL (each version walks the chain of the versions before it; a
+    20,000-row django-import-export run took over ten minutes). Django gives each transaction (and what is left
+    after a savepoint rolls back) a new list of on-commit callbacks: the token written for that list stands
+    for every later change until a page is keyed."""
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        figures_changed()
-        return
-    connection.jangkau_pages_changed = True
-    # Django replaces its list of on-commit callbacks at each commit, rollback and savepoint rollback: the
-    # callback is registered once per list.
-    if getattr(connection, "jangkau_pages_hook", None) is not connection.run_on_commit:
-        connection.jangkau_pages_hook = connection.run_on_commit
-        transaction.on_commit(_pending_token)
+    if connection.in_atomic_block:
+        if getattr(connection, "jangkau_token_for", None) is connection.run_on_commit:
+            return
+        connection.jangkau_token_for = connection.run_on_commit
+    figures_changed()
 
 
-def _pending_token():
-    """Writes the token a change in a transaction left pending (see `_data_changed`)."""
-    connection = transaction.get_connection()
-    if getattr(connection, "jangkau_pages_changed", False):
-        connection.jangkau_pages_changed = False
-        figures_changed()
+def _page_keyed():
+    """A page keyed now must not be served once a later change in this transaction commits."""
+    transaction.get_connection().jangkau_token_for = None
 
 
 def connect_changes():
