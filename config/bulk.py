@@ -17,7 +17,8 @@ def in_condition(column, values):
     """`column IN (...)` for a chunk of keys: one array parameter on PostgreSQL, a list elsewhere."""
     values = list(values)
     if connection.vendor == "postgresql":
-        if all(value.__class__ is str and KEY_SEPARATOR not in value for value in values):
+        if values != [""] and all(value.__class__ is str and KEY_SEPARATOR not in value for value in values):
+            # (a single empty text would split into no element at all)
             # One text parameter: psycopg dumps a list of 10,000 strings as an array in Python, slowly.
             return f"{column} = ANY(string_to_array(%s, chr(31)))", [KEY_SEPARATOR.join(values)]
         return f"{column} = ANY(%s)", [values]

@@ -116,7 +116,8 @@ class ScannedBytes(NamedTuple):
     encoding: str
     notices: list
     quoted: bool  # a double quote somewhere: only then can a record span lines
-    line_breaks: int  # of the commonest kind (\n or \r), the last line's own break not needed
+    line_breaks: int  # \n, \r and \r\n each counted once
+    longest: int  # bytes of the longest run between two \n: a cell cannot be longer
 
 
 def _scan_bytes(binary):
@@ -127,10 +128,18 @@ def _scan_bytes(binary):
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1  # the line the current chunk starts on
     utf8_line = not_utf8_line = undefined_line = None
-    quoted, returns = False, 0
+    quoted, returns, pairs, longest, carry, after_return = False, 0, 0, 0, 0, False
     while chunk := binary.read(SCAN_BYTES):
         quoted = quoted or b'"' in chunk
         returns += chunk.count(b"\r")
+        pairs += chunk.count(b"\r\n") + (after_return and chunk.startswith(b"\n"))
+        after_return = chunk.endswith(b"\r")
+        parts = chunk.split(b"\n")
+        if len(parts) == 1:
+            carry += len(chunk)
+        else:
+            longest = max(longest, carry + len(parts[0]), *map(len, parts[1:-1]))
+            carry = len(parts[-1])
         if (nul := chunk.find(b"\x00")) >= 0:
             raise FileRefused(
                 _("Berkas berisi karakter NUL pada baris %(line)d; simpan ulang sebagai CSV biasa.")
@@ -150,7 +159,7 @@ def _scan_bytes(binary):
                 undefined_line = line + chunk.count(b"\n", 0, found.start())
         line += chunk.count(b"\n")
     binary.seek(0)
-    scanned = functools.partial(ScannedBytes, quoted=quoted, line_breaks=max(line - 1, returns))
+    scanned = functools.partial(ScannedBytes, quoted=quoted, line_breaks=line - 1 + returns - pairs, longest=max(longest, carry))
     if not_utf8_line is None:
         try:
             decoder.decode(b"", final=True)
@@ -277,15 +286,16 @@ def _open_csv(binary):
     binary.seek(0, io.SEEK_END)
     size = binary.tell() or 1
     binary.seek(0)
-    encoding, notices, quoted, line_breaks = _scan_bytes(binary)
+    encoding, notices, quoted, line_breaks, longest = _scan_bytes(binary)
     stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
     first_line = stream.readline()
     if not first_line.strip():
         raise FileRefused(_("Berkas kosong: baris judul kolom tidak ditemukan."))
     delimiter = _detect_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=delimiter))
-    if quoted or line_breaks > max_rows():
-        # Without a double quote no record spans lines: each line is one record, and there are few enough.
+    if quoted or line_breaks > max_rows() or longest > csv.field_size_limit():
+        # Without a double quote no record spans lines: each line is one record, there are few enough, and
+        # none is too long to read (checked here, before the first row is written, not in the middle).
         _scan_records(stream, delimiter, len(header))
     stream.seek(0)
     stream.readline()

@@ -96,6 +96,9 @@ class Context:
     city_codes: set = field(default_factory=set)
 
 
+TEXT_TYPES = ("CharField", "TextField")
+
+
 @dataclass
 class Built:
     """One row turned into a record (a tuple in `Kind.fields` order) or rejected with messages."""
@@ -248,8 +251,14 @@ class Kind:
         for name in self.key_fields:
             field = meta.get_field(name)
             column = f"t.{connection.ops.quote_name(field.column)}"
-            texts.append(column if field.get_internal_type() in ("CharField", "TextField") else f"CAST({column} AS TEXT)")
+            texts.append(column if field.get_internal_type() in TEXT_TYPES else f"CAST({column} AS TEXT)")
         return texts
+
+    @functools.cached_property
+    def _text_keys(self):
+        """Whether every key field is text: then a parsed key's `str()` is exactly its stored form (a date's
+        or a number's text depends on the database's settings)."""
+        return all(self.model._meta.get_field(name).get_internal_type() in TEXT_TYPES for name in self.key_fields)
 
     def canonical_rows(self, query, present, raw_keys):
         """({raw key: text tuple}, absent) for the stored records whose key cells are `raw_keys`; `absent`: the
@@ -267,8 +276,8 @@ class Kind:
         with connection.cursor() as cursor:
             cursor.execute(f"{query} WHERE {' AND '.join(conditions)}", params)
             rows = cursor.fetchall()
-        found = {row[width:] for row in rows}
-        return {tuple(row[i] for i in positions): row[:width] for row in rows}, set(wanted).difference(found)
+        absent = set(wanted).difference(row[width:] for row in rows) if self._text_keys else set()
+        return {tuple(row[i] for i in positions): row[:width] for row in rows}, absent
 
     # Fields whose old and new values an apply collects on its job (ImportJob.touched), so that after_apply
     # refreshes the figures of those cities or employers only.

@@ -20,10 +20,11 @@ import json
 import operator
 import queue
 import threading
+import time
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,19 +65,34 @@ def lock_writes(kind):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_name(kind)])
 
 
+LOCK_POLL_SECONDS = 1.0
+
+
 @contextlib.contextmanager
-def lock_writes_for_the_pass(kind):
-    """`lock_writes` held by this session until the pass ends (its chunks commit on another connection)."""
+def lock_writes_for_the_pass(kind, job):
+    """`lock_writes` held by this session until the pass ends (its chunks commit on another connection).
+    While another job of the kind holds it for its own pass, this job waits with its heartbeat beating, so
+    the sweep of silent jobs does not take it for dead and run it twice."""
+    name = _lock_name(kind)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [_lock_name(kind)])
-        # The lookups run outside a chunk transaction here; their pages are in memory (see `Pass._chunk`).
-        cursor.execute("SET random_page_cost = 1.1")
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [name])
+            if cursor.fetchone()[0]:
+                break
+            ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+            time.sleep(LOCK_POLL_SECONDS)
     try:
+        with connection.cursor() as cursor:
+            # The lookups run outside a chunk transaction here; their pages are in memory (see `Pass._chunk`).
+            cursor.execute("SET random_page_cost = 1.1")
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET random_page_cost")
-            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [_lock_name(kind)])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+                cursor.execute("RESET random_page_cost")
+        except DatabaseError:
+            connection.close()  # a session that cannot unlock gives its locks up by ending
 
 
 def _lock_name(kind):
@@ -85,7 +101,8 @@ def _lock_name(kind):
 
 class ChunkWriter:
     """Commits the chunks' writes in order on a thread of its own (and so its own database connection), each
-    in one transaction, while the pass goes on reading. One chunk waits at most: memory stays two chunks.
+    in one transaction, while the pass goes on reading. One chunk waits at most: memory holds three (the one
+    being written, the one waiting, the one being read).
     A failed write stops it; the pass raises that error at its next chunk or at the end."""
 
     def __init__(self):
@@ -291,13 +308,13 @@ class Pass:
         if not self._overlapped():
             self._chunks(on_chunk, self._chunk)
         else:
-            writer = ChunkWriter()
-            try:
-                with lock_writes_for_the_pass(self.kind):
+            with lock_writes_for_the_pass(self.kind, self.job):
+                writer = ChunkWriter()
+                try:
                     self._chunks(on_chunk, lambda chunk: writer.submit(self._process(chunk)))
                     writer.finish()
-            finally:
-                writer.close()
+                finally:
+                    writer.close()  # the last write ends before the lock is given up, whatever went wrong
         if self.statistics:
             self.statistics.finish()
         return self.counts

@@ -376,6 +376,32 @@ def test_a_csv_over_the_row_limit_is_refused(before, tmp_path, settings):
     assert Worker.objects.count() == 101
 
 
+def test_a_csv_over_the_row_limit_in_mixed_line_endings_is_refused(before, tmp_path, settings):
+    """Without a double quote the file is not read record by record before the import: its line breaks are
+    counted instead, a Windows \r\n, an old Mac \r and a Unix \n each once."""
+    snapshot, original = before
+    settings.JANGKAU_IMPORT_MAX_ROWS = 5
+    lines = worker_rows(9).splitlines()
+    body = HEADER.strip() + "\r" + "".join(line + ("\r" if i % 2 else "\n") for i, line in enumerate(lines))
+    path = tmp_path / "campur.csv"
+    path.write_bytes(body.encode())
+    code, _line, err = run("workers", path)
+    assert code == 1
+    assert err.strip() == "Berkas berisi 9 baris data; batasnya 5 baris. Bagi berkas menjadi beberapa bagian."
+    assert snapshot() == original
+
+
+def test_a_cell_too_long_to_read_is_refused_before_any_row_is_written(before, tmp_path, settings):
+    snapshot, original = before
+    settings.JANGKAU_IMPORT_CHUNK_ROWS = 2  # the first chunk would be written before the long cell is read
+    path = tmp_path / "panjang.csv"
+    path.write_text(HEADER + worker_rows(3) + f"{nik(5)},{'A' * 140_000},BPU,61.72,2020-01-01\n")
+    code, _line, err = run("workers", path)
+    assert code == 1
+    assert "satu sel terlalu panjang" in err
+    assert snapshot() == original  # refused as the file was opened: the three good rows before it are not applied
+
+
 def xlsx_file(path, rows, replace=None):
     """An XLSX of `rows` (openpyxl, inline strings), with byte replacements made in its sheet XML."""
     workbook = Workbook(write_only=True)

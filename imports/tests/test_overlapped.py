@@ -2,6 +2,7 @@
 its own connection while chunk N+1 is read. Outside a test transaction, as `import_file` and the workers run it."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.db import connection
@@ -96,3 +97,61 @@ def test_a_failed_chunk_write_keeps_the_chunks_before_it_and_the_resume_ends_in_
     expected = [(nik(i), f"Pekerja {i}", dt.date(2020, 1, 1)) for i in (0, 1, 3, 4, 5, 6, 7)]
     assert final_state() == sorted([*expected, (nik(100), "Nama Baru", dt.date(2019, 5, 1))])
     assert sorted(job.issues.values_list("row", flat=True)) == [10, 11]
+
+
+def test_the_lock_is_held_until_the_last_chunk_is_written_even_when_reading_fails(job, monkeypatch):
+    held, read, write = [], pipeline.Pass._process, pipeline.Pass._write
+
+    def fails_on_the_third(self, chunk):
+        if chunk[0][0] > 7:
+            raise RuntimeError("berkas rusak")
+        return read(self, chunk)
+
+    def writes(self, *args):
+        with connection.cursor() as cursor:  # the writer thread's own connection
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            held.append(cursor.fetchone()[0])
+        return write(self, *args)
+
+    monkeypatch.setattr(pipeline.Pass, "_process", fails_on_the_third)
+    monkeypatch.setattr(pipeline.Pass, "_write", writes)
+    with pytest.raises(RuntimeError, match="berkas rusak"):
+        job_apply(job=job)
+    assert held == [1, 1]  # both chunks read before the failure were written under the pass's lock
+    assert advisory_locks() == 0
+    job.refresh_from_db()
+    assert job.applied_rows == 7
+
+
+def test_a_job_waiting_for_another_pass_of_its_kind_keeps_its_heartbeat(job, monkeypatch):
+    import threading
+
+    import psycopg
+
+    monkeypatch.setattr(pipeline, "LOCK_POLL_SECONDS", 0.1)
+    dsn = {k: v for k, v in connection.get_connection_params().items() if k in ("dbname", "user", "host", "port")}
+    with psycopg.connect(**dsn, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext('jangkau-import-workers'))")  # another job's pass
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=None)
+        done = threading.Thread(target=lambda: job_apply(job=ImportJob.objects.get(pk=job.pk)))
+        done.start()
+        deadline = time.monotonic() + 10
+        while ImportJob.objects.get(pk=job.pk).heartbeat_at is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        first = ImportJob.objects.get(pk=job.pk).heartbeat_at
+        time.sleep(0.5)
+        waiting = ImportJob.objects.get(pk=job.pk)
+        assert waiting.heartbeat_at > first  # it beats while it waits: the sweep of silent jobs leaves it alone
+        assert waiting.applied_rows == 0  # and nothing is written before the other pass ends
+        other.execute("SELECT pg_advisory_unlock(hashtext('jangkau-import-workers'))")
+    done.join(timeout=30)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert job.counts_line() == "rows=10 created=7 updated=1 unchanged=0 rejected=2"
+
+
+def test_the_no_second_lookup_shortcut_is_for_text_keys_only():
+    from imports.kinds import registry
+
+    assert registry["workers"]._text_keys
+    assert not registry["visits"]._text_keys  # a date's text depends on the database's DateStyle
