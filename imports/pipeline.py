@@ -51,8 +51,9 @@ class AllOrNothingRefused(Exception):
 
 
 def chunk_rows():
-    """Rows per chunk: bigger chunks cost fewer round trips and lookups (1M rows into 5M on PostgreSQL:
-    45.7 s at 10,000, 32.2 s at 50,000) and more memory (two chunks are alive while one is written)."""
+    """Rows per chunk (JANGKAU_IMPORT_CHUNK_ROWS, 20,000): bigger chunks cost fewer round trips and lookups
+    (1M rows into 5M on PostgreSQL: 45.7 s at 10,000, 32.2 s at 50,000) and more memory (up to three chunks
+    are alive while one is written, see `ChunkWriter`)."""
     return settings.JANGKAU_IMPORT_CHUNK_ROWS
 
 
@@ -131,15 +132,14 @@ class ChunkWriter:
 
     def _loop(self):
         try:
-            with large_writes():
-                while (write := self.pending.get()) is not None:
-                    if self.error is None:
-                        try:
-                            with transaction.atomic():
-                                _commit_lazily()
-                                write()
-                        except BaseException as error:  # handed to the pass, which raises it
-                            self.error = error
+            while (write := self.pending.get()) is not None:
+                if self.error is None:
+                    try:
+                        with transaction.atomic():
+                            _commit_lazily()
+                            write()
+                    except BaseException as error:  # handed to the pass, which raises it
+                        self.error = error
         finally:
             connections.close_all()  # this thread's connections
 
@@ -367,10 +367,8 @@ class Pass:
     def _process(self, chunk):
         """Reads and classifies a chunk; returns its writes (the records, rejected rows, the job's counters)."""
         counts, issues, kind = self.counts, [], self.kind
-        self.absent = ()
-        slow = self._unchanged_fast(chunk, issues) if self.canonical_query else chunk
+        slow, not_stored = self._unchanged_fast(chunk, issues) if self.canonical_query else (chunk, ())
         built, lookups = self._build(slow)
-        not_stored = self.absent
         keys = [b[2].key for b in built if not b[2].errors and tuple(map(str, b[2].key)) not in not_stored]
         current = kind.existing(keys, lookups) if keys else {}
         created, updated, updated_old, changes = [], [], [], []
@@ -478,13 +476,14 @@ class Pass:
         return (self.job.pk, key_text(key), json.dumps(_json_ready(changed), cls=DjangoJSONEncoder))
 
     def _unchanged_fast(self, chunk, issues):
-        """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows."""
+        """Counts rows whose cells equal the stored record's text as unchanged; returns the other rows and the
+        key texts no stored record has (`Kind.canonical_rows`)."""
         parse, kind, seen, counts, seen_key_of = self.parse, self.kind, self.seen, self.counts, self.seen_key
         key_of, pick = parse.raw_key, parse.pick
         raw_keys = [key_of(cells) for _n, cells in chunk]
-        stored, self.absent = kind.canonical_rows(self.canonical_query, parse.present_columns, raw_keys)
+        stored, absent = kind.canonical_rows(self.canonical_query, parse.present_columns, raw_keys)
         if not stored:
-            return chunk
+            return chunk, absent
         allowed, city, width, parse_key = self.context.allowed_cities, parse.city_position, parse.width, parse.parse_key
         rest = []
         unchanged = 0
@@ -506,7 +505,7 @@ class Pass:
                 rest.append((number, cells))
         counts["rows"] += unchanged
         counts["unchanged"] += unchanged
-        return rest
+        return rest, absent
 
     def _build(self, rows):
         kind, context, seen = self.kind, self.context, self.seen
