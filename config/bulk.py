@@ -3,14 +3,20 @@
 PostgreSQL: new rows are COPied straight into the table (610-765 k rows/s for a COPY alone here); with
 `conflict` (the columns of a unique constraint, so existing rows are updated) they are COPied into a
 session-local staging table, then moved by one INSERT ... SELECT ... ON CONFLICT DO UPDATE.
-Elsewhere (SQLite): executemany of one INSERT [ON CONFLICT DO UPDATE].
+SQLite: INSERTs [ON CONFLICT DO UPDATE] of 500 rows each rather than an executemany of one-row
+INSERTs, which binds and steps row by row (1M 15-field rows into 5M: 9.4 µs per row by executemany, 8.1
+in multi-row INSERTs). Larger statements were no faster and kept more memory (2,184 rows, SQLite's
+parameter limit for 15 fields: +50 MB peak RSS over the 1M-row import).
 """
 
 import contextlib
+import itertools
+import sqlite3
 
 from django.db import connection
 
 KEY_SEPARATOR = "\x1f"
+SQLITE_ROWS_PER_INSERT = 500
 
 
 def in_condition(column, values):
@@ -51,8 +57,15 @@ def bulk_insert(model, fields, rows, *, conflict=()):
                     copy.write_row(row)
             cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging}{suffix}")
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders}){suffix}", list(rows))
+            rows, database = list(rows), connection.connection
+            placeholders = f"({', '.join(['?'] * len(columns))})"
+            limit = database.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 32,766 since SQLite 3.32, 999 before
+            per_statement = max(1, min(SQLITE_ROWS_PER_INSERT, limit // len(columns)))
+            for start in range(0, len(rows), per_statement):
+                part = rows[start : start + per_statement]
+                values = ", ".join([placeholders] * len(part))
+                # Straight to sqlite3: Django's cursor would rewrite every placeholder with a regular expression.
+                database.execute(f"INSERT INTO {table} ({column_list}) VALUES {values}{suffix}", list(itertools.chain(*part)))
 
 
 class FreshStatistics:

@@ -16,24 +16,6 @@ class ParseError(ValueError):
     pass
 
 
-def cached(parse, limit=50_000):
-    """Memoises a parser on text cells: most columns repeat a few values (segments, dates, wages)."""
-    memory = {}
-
-    def parse_cached(value):
-        if value.__class__ is not str:
-            return parse(value)
-        try:
-            return memory[value]
-        except KeyError:
-            result = parse(value)
-            if len(memory) < limit:
-                memory[value] = result
-            return result
-
-    return parse_cached
-
-
 _CURRENCY = re.compile(r"^\s*(rp\.?|idr)\s*", re.IGNORECASE)
 _NUMBER_CHARS = re.compile(r"^-?[0-9.,]+$")
 _THOUSANDS_DOT = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+$")

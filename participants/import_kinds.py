@@ -16,11 +16,13 @@ from participants.models import (
     Worker,
 )
 from participants.tasks import refresh_enqueue
-from participants.validators import birth_facts, check_kpj, check_name, check_nik, nik_region_warning
+from participants.validators import birth_facts, check_kpj, check_name, check_nik, nik_region_warning, nik_well_formed
 from regions.models import Office
 
 
 def parse_nik(value):
+    if nik_well_formed(value):
+        return value
     result = check_nik(value)
     if result.error:
         raise ParseError(result.error)

@@ -1,9 +1,13 @@
-"""config.bulk: the chunk lookups' IN condition matches exactly the keys given, an empty text included."""
+"""config.bulk: the chunk lookups' IN condition matches exactly the keys given, an empty text included; bulk
+writes go in whole, across statements."""
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 
-from config.bulk import in_condition
+from config.bulk import SQLITE_ROWS_PER_INSERT, bulk_insert, in_condition
+from participants.models import Employer
 
 pytestmark = pytest.mark.django_db
 
@@ -17,3 +21,20 @@ def test_in_condition_finds_exactly_the_keys(keys, found):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT t.k FROM (SELECT '' AS k UNION ALL SELECT 'A') t WHERE {condition} ORDER BY 1", params)  # noqa: S608
         assert [row[0] for row in cursor.fetchall()] == found
+
+
+def test_bulk_insert_writes_and_updates_across_statements(reference_regions):
+    """More rows than one statement takes (SQLite: SQLITE_ROWS_PER_INSERT), dates and empty values kept,
+    and an update of existing keys (ON CONFLICT) that spans two statements."""
+    count = SQLITE_ROWS_PER_INSERT * 2 + 7
+    rows = [(f"N{i:07d}", f"PT {i}", "61.72", None, "", dt.date(2020, 1, 1) + dt.timedelta(days=i % 400)) for i in range(count)]
+    fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on")
+    bulk_insert(Employer, fields, rows)
+    assert Employer.objects.count() == count
+    assert Employer.objects.get(npp="N0000401").registered_on == dt.date(2020, 1, 2)
+    assert Employer.objects.filter(branch_id=None).count() == count
+    changed = [(npp, f"{name} baru", *rest) for npp, name, *rest in rows[SQLITE_ROWS_PER_INSERT - 3 :]]
+    bulk_insert(Employer, fields, changed, conflict=("npp",))
+    assert Employer.objects.count() == count
+    assert Employer.objects.filter(name__endswith=" baru").count() == len(changed)
+    assert Employer.objects.get(npp=f"N{SQLITE_ROWS_PER_INSERT - 4:07d}").name == f"PT {SQLITE_ROWS_PER_INSERT - 4}"

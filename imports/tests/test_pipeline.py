@@ -306,3 +306,30 @@ def test_other_kinds(reference_regions, write_file):
     assert run("minimum_wages", wages)[1] == "rows=3 created=2 updated=0 unchanged=0 rejected=1"
     assert str(MinimumWage.objects.get(province_id="64").amount) == "3579313.77"
     assert run("minimum_wages", wages)[1] == "rows=3 created=0 updated=0 unchanged=2 rejected=1"
+
+
+def test_a_chunk_parsed_column_by_column_rejects_exactly_the_bad_rows(employer, write_file, tmp_path, settings):
+    """Chunks parse column by column and remember each distinct text (`RowParser.many`): a refused text
+    repeated in a later chunk, a required cell left empty and an unknown choice are each the rejection of
+    their own row with their own message; a short row and the good rows around them are written."""
+    settings.JANGKAU_IMPORT_CHUNK_ROWS = 3
+    lines = [
+        f"{SITI},Siti,BPU,61.72,2020-08-15,,,",
+        "6172011203900002,Budi,BPU,61.72,15/13/2020,,,",  # row 3: no month 13
+        "6172011203900003,,BPU,61.72,2020-08-15,,,",  # row 4: the name is required
+        "6172011203900004,Ani,BPU,61.72,2020-08-15,,Rp 1.500.000",  # a short row: no member_until cell
+        "6172011203900005,Dewi,XYZ,61.72,2020-08-15,,,",  # row 6: an unknown segment
+        "6172011203900006,Eka,BPU,61.72,15/13/2020,,,",  # row 7: the refused date again, in the next chunk
+        "6172011203900007,Fajar,BPU,61.72,2020-08-15,,,",
+    ]
+    errors = tmp_path / "e.csv"
+    _code, line, _err = run("workers", write_file("\n".join([HEADER, *lines]) + "\n"), "--errors", str(errors))
+    assert line == "rows=7 created=3 updated=0 unchanged=0 rejected=4"
+    assert sorted(Worker.objects.values_list("name", flat=True)) == ["Ani", "Fajar", "Siti"]
+    assert Worker.objects.get(name="Ani").wage == 1_500_000
+    rejected = {row["row"]: row["errors"] for row in csv.DictReader(errors.open(encoding="utf-8"))}
+    assert sorted(rejected) == ["3", "4", "6", "7"]
+    assert rejected["3"].startswith("member_since: Tanggal tidak valid: 15/13/2020")
+    assert rejected["7"] == rejected["3"]
+    assert rejected["4"] == "name: Wajib diisi."
+    assert rejected["6"].startswith("segment: Nilai XYZ tidak dikenal")
