@@ -398,7 +398,8 @@ class Pass:
         counts, issues, kind = self.counts, [], self.kind
         slow, not_stored = self._unchanged_fast(chunk, issues) if self.canonical_query else (chunk, ())
         built, lookups = self._build(slow)
-        keys = [b[2].key for b in built if not b[2].errors and tuple(map(str, b[2].key)) not in not_stored]
+        # A text key's parsed value is its text (`Kind.canonical_rows`); any other key is looked up.
+        keys = [b[2].key for b in built if not b[2].errors and b[2].key not in not_stored]
         current = kind.existing(keys, lookups) if keys else {}
         created, updated, updated_old, changes = [], [], [], []
         absent = self.parse.absent_positions
