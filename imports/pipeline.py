@@ -216,9 +216,6 @@ class RowParser:
     def pad(self, cells):
         return [*cells, *([None] * (self.width - len(cells)))]
 
-    def __call__(self, cells):
-        return self.many([cells])[0]
-
     def many(self, rows):
         """[(values, errors)] of the rows (lists of cells), in their order."""
         width = self.width
@@ -371,8 +368,7 @@ class Pass:
 
     def _replay_keys(self, chunk):
         """Rows applied before an interruption: only their keys matter, for the duplicate check."""
-        for _number, cells in chunk:
-            values, _errors = self.parse(cells)
+        for values, _errors in self.parse.many([cells for _number, cells in chunk]):
             key = tuple(values[c] for c in self.kind.key_columns)
             if None not in key:
                 self.seen.add(self.seen_key(key))

@@ -4,7 +4,7 @@ writes go in whole, across statements."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from config.bulk import SQLITE_ROWS_PER_INSERT, bulk_insert, in_condition
 from participants.models import Employer
@@ -38,3 +38,15 @@ def test_bulk_insert_writes_and_updates_across_statements(reference_regions):
     assert Employer.objects.count() == count
     assert Employer.objects.filter(name__endswith=" baru").count() == len(changed)
     assert Employer.objects.get(npp=f"N{SQLITE_ROWS_PER_INSERT - 4:07d}").name == f"PT {SQLITE_ROWS_PER_INSERT - 4}"
+
+
+def test_bulk_insert_refuses_rows_of_the_wrong_width_and_raises_djangos_errors(reference_regions):
+    """A short row never shifts its neighbours' values (on SQLite the rows go in as one parameter list), and a
+    broken constraint is Django's IntegrityError on both databases, with nothing of the call written."""
+    fields = ("npp", "name", "city_id", "branch_id", "sector", "registered_on")
+    with pytest.raises(ValueError, match="6 values"), transaction.atomic():
+        bulk_insert(Employer, fields, [("N1", "PT 1", "61.72", None, ""), ("N2", "PT 2", "61.72", None, "", None, None)])
+    assert not Employer.objects.exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert(Employer, fields, [("N1", "PT 1", "61.72", None, "", None), ("N1", "PT 1 lagi", "61.72", None, "", None)])
+    assert not Employer.objects.exists()
