@@ -41,3 +41,14 @@ def test_branch_user_imports_workers_and_downloads_rejected_rows(page, users, tm
     (row,) = csv.DictReader(downloaded.open(encoding="utf-8"))
     assert row["row"] == "42"
     assert "notasi ilmiah" in row["errors"]
+
+
+def test_the_upload_page_fits_a_phone(page, users):
+    """The column tables of the upload page scroll in their own box on a 390 px screen, not the page."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "branch", path="/admin/login/")
+    page.goto("/admin/imports/importjob/add/")
+    screenshot(page, "import-upload-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator(".import-page .scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # the table is wider than the phone: it scrolls
