@@ -17,6 +17,7 @@ from django.db import connection
 
 KEY_SEPARATOR = "\x1f"
 SQLITE_ROWS_PER_INSERT = 500
+LARGE_WRITES_CACHE_SIZE = -16384  # SQLite's page cache during a bulk load, in KiB (negative: a size, not pages)
 
 
 def in_condition(column, values):
@@ -121,14 +122,20 @@ class FreshStatistics:
 def large_writes():
     """SQLite: checkpoint the write-ahead log every ~80 MB instead of every ~4 MB while a bulk load runs,
     so pages that every chunk rewrites (the unique index) reach the database file a few times instead of
-    at every commit (measured: commits took 5.5 s of a 1,000,000-row import). No-op elsewhere."""
+    at every commit (measured: commits took 5.5 s of a 1,000,000-row import); and a 16 MB page cache instead
+    of 64 MB, since the operating system's cache holds the pages anyway (1M rows into 5M: 23.2-24.7 s either
+    way, peak RSS 252 MB instead of 307). No-op elsewhere."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint = 20000")
+        cursor.execute("PRAGMA cache_size")
+        cache_size = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {LARGE_WRITES_CACHE_SIZE}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint = 1000")
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from config.bulk import SQLITE_ROWS_PER_INSERT, bulk_insert, in_condition
+from config.bulk import LARGE_WRITES_CACHE_SIZE, SQLITE_ROWS_PER_INSERT, bulk_insert, in_condition, large_writes
 from participants.models import Employer
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +50,18 @@ def test_bulk_insert_refuses_rows_of_the_wrong_width_and_raises_djangos_errors(r
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk_insert(Employer, fields, [("N1", "PT 1", "61.72", None, "", None), ("N1", "PT 1 lagi", "61.72", None, "", None)])
     assert not Employer.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache and checkpoints")
+def test_large_writes_shrink_the_page_cache_and_give_it_back():
+    def pragma(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA {name}")
+            return cursor.fetchone()[0]
+
+    before = pragma("cache_size")
+    with large_writes():
+        assert pragma("cache_size") == LARGE_WRITES_CACHE_SIZE
+        assert pragma("wal_autocheckpoint") == 20000
+    assert pragma("cache_size") == before
+    assert pragma("wal_autocheckpoint") == 1000
